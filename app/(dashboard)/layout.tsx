@@ -1,0 +1,34 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { Nav } from "@/components/layout/nav";
+import { DependencyBanner } from "@/components/layout/dependency-banner";
+import { status } from "@/lib/status";
+
+export const dynamic = "force-dynamic";
+
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const report = await status();
+  return (
+    <div className="flex min-h-screen flex-col">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="mx-auto flex max-w-6xl flex-col gap-2 px-4 py-2 sm:flex-row sm:items-center sm:justify-between">
+          <Link href="/" className="inline-flex min-h-11 items-center gap-2 font-bold">
+            <span aria-hidden="true" className="inline-block h-3 w-3 rounded-full bg-blue-600" />
+            Oresi Releases
+          </Link>
+          <Nav />
+        </div>
+      </header>
+      <DependencyBanner dependencies={report.dependencies} />
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+        {children}
+      </main>
+      <footer className="border-t border-slate-200 py-3 text-center text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
+        Oresi Releases <span className="font-mono">v{report.version}</span> · <span className="font-mono">{report.commit}</span>
+      </footer>
+    </div>
+  );
+}

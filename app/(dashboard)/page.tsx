@@ -1,0 +1,40 @@
+import { Card, PageHeader } from "@/components/ui/card";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { status } from "@/lib/status";
+import { config } from "@/lib/config";
+
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage() {
+  const report = await status();
+  const stacks = report.dependencies.find((d) => d.name === "stacks");
+  return (
+    <>
+      <PageHeader title="Overview" />
+      {stacks && stacks.status !== "ok" ? (
+        <Card title="Set up your stacks repository" className="mb-4">
+          <p className="mb-2">{stacks.reason}.</p>
+          <p className="text-sm text-slate-700 dark:text-slate-300">
+            Oresi reads the git work tree at <code className="font-mono">STACKS_DIR</code> (now{" "}
+            <code className="font-mono">{config().stacksDir}</code>): one folder per stack with a compose file and{" "}
+            <code className="font-mono">.env</code>. Set <code className="font-mono">STACKS_DIR</code> to your Dockge stacks
+            folder and restart, or clone your repository there.
+          </p>
+        </Card>
+      ) : null}
+      <Card title="Dependencies">
+        <ul className="divide-y divide-slate-200 dark:divide-slate-800">
+          {report.dependencies.map((d) => (
+            <li key={d.name} className="flex flex-wrap items-center justify-between gap-2 py-2">
+              <span className="font-medium capitalize">{d.name}</span>
+              <span className="flex items-center gap-2 text-sm">
+                <span className="text-slate-600 dark:text-slate-400">{d.reason}</span>
+                <StatusBadge status={d.status} />
+              </span>
+            </li>
+          ))}
+        </ul>
+      </Card>
+    </>
+  );
+}

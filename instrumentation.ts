@@ -1,0 +1,7 @@
+// Runs once when the server process starts: validate configuration and open the
+// database before the first request, and stop with a clear message if either fails.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startup } = await import("./lib/startup");
+  await startup();
+}

@@ -1,0 +1,184 @@
+import path from "node:path";
+import { z } from "zod";
+import { singleton, resetSingleton } from "./singleton";
+
+// Every environment variable the server reads, validated once at start-up.
+// A bad value stops the server with one message naming each variable.
+
+const duration = (example: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^(0|off|\d+(ms|s|m|h))$/, `a duration such as ${example} (units ms, s, m, h; 0 or off disables)`)
+    .transform((v) => parseDuration(v));
+
+export function parseDuration(v: string): number {
+  if (v === "0" || v === "off") return 0;
+  const m = /^(\d+)(ms|s|m|h)$/.exec(v);
+  if (!m) throw new Error(`bad duration ${v}`);
+  const n = Number(m[1]);
+  return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[m[2] as "ms" | "s" | "m" | "h"];
+}
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(1|0|true|false|yes|no|on|off)$/, "true or false")
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .url("an http(s) URL such as http://uptime-kuma:3001")
+  .refine((u) => /^https?:\/\//.test(u), "must start with http:// or https://")
+  .transform((u) => u.replace(/\/+$/, ""))
+  .optional();
+
+const role = z.enum(["viewer", "operator", "admin"], { message: "one of viewer, operator, admin" });
+
+const empty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const envSchema = z.object({
+  STACKS_DIR: z.preprocess(empty, z.string().default("/opt/stacks")),
+  DATA_DIR: z.preprocess(empty, z.string().default("./data")),
+  DOCKER_HOST: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, "unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host")
+      .default("unix:///var/run/docker.sock"),
+  ),
+  DOCKER_TLS_VERIFY: z.preprocess(empty, bool.optional()),
+  DOCKER_CERT_PATH: z.preprocess(empty, z.string().optional()),
+  COMPOSE_COMMAND: z.preprocess(
+    empty,
+    z.enum(["auto", "docker compose", "docker-compose"], { message: "auto, 'docker compose' or docker-compose" }).default("auto"),
+  ),
+  GIT_REMOTE: z.preprocess(empty, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a remote name such as origin").default("origin")),
+  GIT_MAIN_BRANCH: z.preprocess(
+    empty,
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, "a branch name such as main").default("main"),
+  ),
+  GIT_TIMEOUT: z.preprocess(empty, duration("30s").default(30_000)),
+  GIT_SSH_KEY_FILE: z.preprocess(empty, z.string().optional()),
+  GIT_HTTPS_TOKEN: z.preprocess(empty, z.string().optional()),
+  KUMA_URL: z.preprocess(empty, optionalUrl),
+  KUMA_STATUS_PAGE: z.preprocess(
+    empty,
+    z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/i, "a status page slug such as homelab").optional(),
+  ),
+  KUMA_API_KEY: z.preprocess(empty, z.string().optional()),
+  KUMA_TIMEOUT: z.preprocess(empty, duration("5s").default(5_000)),
+  PUBLIC_URL: z.preprocess(empty, optionalUrl),
+  NEXTAUTH_URL: z.preprocess(empty, optionalUrl),
+  NEXTAUTH_SECRET: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -base64 32)").optional()),
+  SESSION_MAX_AGE: z.preprocess(empty, duration("12h").default(12 * 3_600_000)),
+  ADMIN_USER: z.preprocess(empty, z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, "a user name such as admin").optional()),
+  ADMIN_PASSWORD_HASH: z.preprocess(
+    empty,
+    z.string().regex(/^scrypt\$/, "a hash printed by `npm run hash-password`").optional(),
+  ),
+  USERS: z.preprocess(empty, z.string().optional()),
+  USER_ROLES: z.preprocess(empty, z.string().optional()),
+  OIDC_ISSUER: z.preprocess(empty, optionalUrl),
+  OIDC_CLIENT_ID: z.preprocess(empty, z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(empty, z.string().optional()),
+  OIDC_ROLES_CLAIM: z.preprocess(empty, z.string().default("groups")),
+  OIDC_DEFAULT_ROLE: z.preprocess(empty, role.default("viewer")),
+  CHATOPS_API_KEY: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -hex 24)").optional()),
+  CHATOPS_API_ROLE: z.preprocess(empty, role.default("operator")),
+  CHATOPS_IP_ALLOWLIST: z.preprocess(empty, z.string().optional()),
+  TRUSTED_PROXIES: z.preprocess(empty, z.string().optional()),
+  INTENTS_DIR: z.preprocess(empty, z.string().default("./intents")),
+  AUTO_ROLLBACK: z.preprocess(empty, bool.default(true)),
+  DEPLOY_PARALLEL: z.preprocess(empty, z.coerce.number().int().min(1).max(32).default(4)),
+  VERIFY_TIMEOUT: z.preprocess(empty, duration("60s").default(60_000)),
+  LOG_ERROR_PATTERNS: z.preprocess(empty, z.string().default("error,fatal,panic,exception")),
+  SYNC_INTERVAL: z.preprocess(empty, duration("1h").default(3_600_000)),
+  SYNC_POLICY: z.preprocess(empty, z.enum(["notify", "rollout"], { message: "notify or rollout" }).default("notify")),
+  SYNC_PRERELEASES: z.preprocess(empty, bool.default(false)),
+  WEBHOOK_SECRET: z.preprocess(empty, z.string().optional()),
+  WEBHOOK_REPOSITORY: z.preprocess(empty, z.string().optional()),
+  NOTIFY_WEBHOOK_URL: z.preprocess(empty, optionalUrl),
+  NOTIFY_DISCORD_URL: z.preprocess(empty, optionalUrl),
+  NOTIFY_SLACK_URL: z.preprocess(empty, optionalUrl),
+  NOTIFY_NTFY_URL: z.preprocess(empty, optionalUrl),
+  UPDATE_CHECK_INTERVAL: z.preprocess(empty, duration("6h").default(6 * 3_600_000)),
+  LOG_LEVEL: z.preprocess(empty, z.enum(["debug", "info", "warn", "error"]).default("info")),
+});
+
+export type RawConfig = z.infer<typeof envSchema>;
+export interface Config extends RawConfig {
+  stacksDir: string;
+  dataDir: string;
+  intentsDir: string;
+}
+
+export const EXAMPLES: Partial<Record<keyof RawConfig, string>> = {
+  STACKS_DIR: "/opt/stacks",
+  DATA_DIR: "./data",
+  DOCKER_HOST: "unix:///var/run/docker.sock",
+  KUMA_URL: "http://127.0.0.1:3001",
+  KUMA_STATUS_PAGE: "homelab",
+  NEXTAUTH_SECRET: "$(openssl rand -base64 32)",
+  CHATOPS_API_KEY: "$(openssl rand -hex 24)",
+  CHATOPS_IP_ALLOWLIST: "100.64.0.0/10,fd7a:115c:a1e0::/48",
+  SYNC_INTERVAL: "1h",
+  VERIFY_TIMEOUT: "60s",
+  GIT_TIMEOUT: "30s",
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; problem: string; example?: string }[]) {
+    super(
+      "Invalid configuration:\n" +
+        problems
+          .map((p) => `  - ${p.variable}: ${p.problem}${p.example ? ` (example: ${p.variable}=${p.example})` : ""}`)
+          .join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const res = envSchema.safeParse(env);
+  if (!res.success) {
+    const seen = new Set<string>();
+    const problems = [];
+    for (const i of res.error.issues) {
+      const variable = String(i.path[0] ?? "?");
+      if (seen.has(variable)) continue; // one line per variable
+      seen.add(variable);
+      problems.push({ variable, problem: i.message, example: EXAMPLES[variable as keyof RawConfig] });
+    }
+    throw new ConfigError(problems);
+  }
+  const c = res.data;
+  const problems: { variable: string; problem: string; example?: string }[] = [];
+  if (c.ADMIN_USER && !c.ADMIN_PASSWORD_HASH)
+    problems.push({ variable: "ADMIN_PASSWORD_HASH", problem: "required when ADMIN_USER is set", example: "$(npm run -s hash-password)" });
+  if (c.OIDC_ISSUER && (!c.OIDC_CLIENT_ID || !c.OIDC_CLIENT_SECRET))
+    problems.push({ variable: c.OIDC_CLIENT_ID ? "OIDC_CLIENT_SECRET" : "OIDC_CLIENT_ID", problem: "required when OIDC_ISSUER is set" });
+  if (c.KUMA_STATUS_PAGE && !c.KUMA_URL)
+    problems.push({ variable: "KUMA_URL", problem: "required when KUMA_STATUS_PAGE is set", example: EXAMPLES.KUMA_URL });
+  if (c.KUMA_API_KEY && !c.KUMA_URL)
+    problems.push({ variable: "KUMA_URL", problem: "required when KUMA_API_KEY is set", example: EXAMPLES.KUMA_URL });
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    ...c,
+    stacksDir: path.resolve(c.STACKS_DIR),
+    dataDir: path.resolve(c.DATA_DIR),
+    intentsDir: path.resolve(c.INTENTS_DIR),
+  };
+}
+
+export function config(): Config {
+  return singleton("config", () => parseConfig(process.env));
+}
+
+/** Tests change process.env between cases; they call this to re-read it. */
+export function reloadConfig(): Config {
+  resetSingleton("config");
+  return config();
+}

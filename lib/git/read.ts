@@ -1,0 +1,108 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { gitError, gitRaw } from "./client";
+import { isStackName, repoPath, type Sha, type StackName } from "./refs";
+
+/** Compose file names in the order Compose itself prefers them. */
+export const COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"] as const;
+
+export interface TreeEntry {
+  path: string;
+  mode: string;
+  type: "blob" | "tree" | "commit";
+  object: string;
+}
+
+/** Every file of a commit, in one `git ls-tree -r` call. */
+export async function treeAt(commit: Sha): Promise<TreeEntry[]> {
+  try {
+    const out = (await gitRaw(["ls-tree", "-r", "-z", "--full-tree", commit])).toString("utf8");
+    return out
+      .split("\0")
+      .filter(Boolean)
+      .map((l) => {
+        const tab = l.indexOf("\t");
+        const [mode, type, object] = l.slice(0, tab).split(" ");
+        return { path: l.slice(tab + 1), mode, type: type as TreeEntry["type"], object };
+      });
+  } catch (e) {
+    throw gitError(e, `Listing files of ${commit.slice(0, 12)}`);
+  }
+}
+
+export interface StackFiles {
+  name: StackName;
+  composeFile: string;
+  envFile: string | null;
+  files: string[];
+}
+
+/** Stacks at a commit: top-level folders holding a compose file (Dockge's layout). */
+export function stacksInTree(tree: TreeEntry[]): StackFiles[] {
+  const byDir = new Map<string, string[]>();
+  for (const e of tree) {
+    const slash = e.path.indexOf("/");
+    if (slash < 0 || e.type !== "blob") continue;
+    const dir = e.path.slice(0, slash);
+    if (!byDir.has(dir)) byDir.set(dir, []);
+    byDir.get(dir)!.push(e.path.slice(slash + 1));
+  }
+  const out: StackFiles[] = [];
+  for (const [dir, files] of byDir) {
+    if (!isStackName(dir)) continue;
+    const compose = COMPOSE_FILES.find((f) => files.includes(f));
+    if (!compose) continue;
+    out.push({ name: dir, composeFile: `${dir}/${compose}`, envFile: files.includes(".env") ? `${dir}/.env` : null, files: files.map((f) => `${dir}/${f}`) });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Read several files of one commit in a single `git cat-file --batch` process. Missing files map to null. */
+export async function readFilesAt(commit: Sha, paths: string[]): Promise<Map<string, Buffer | null>> {
+  const result = new Map<string, Buffer | null>();
+  if (!paths.length) return result;
+  for (const p of paths) repoPath(p);
+  let out: Buffer;
+  try {
+    out = await gitRaw(["cat-file", "--batch"], { input: paths.map((p) => `${commit}:${p}\n`).join("") });
+  } catch (e) {
+    throw gitError(e, `Reading files of ${commit.slice(0, 12)}`);
+  }
+  let pos = 0;
+  for (const p of paths) {
+    const nl = out.indexOf(0x0a, pos);
+    const header = out.subarray(pos, nl).toString("utf8");
+    pos = nl + 1;
+    if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+      result.set(p, null);
+      continue;
+    }
+    const size = Number(header.split(" ")[2]);
+    result.set(p, out.subarray(pos, pos + size));
+    pos += size + 1; // content + trailing newline
+  }
+  return result;
+}
+
+export async function readFileAt(commit: Sha, file: string): Promise<string | null> {
+  const b = (await readFilesAt(commit, [file])).get(file);
+  return b ? b.toString("utf8") : null;
+}
+
+/**
+ * Write one stack's files as they are at a commit into dest/<stack>/ (for `compose config`
+ * on a release that is not checked out). Returns the folder.
+ */
+export async function exportStackAt(commit: Sha, stack: StackFiles, dest: string): Promise<string> {
+  const files = await readFilesAt(commit, stack.files);
+  const dir = path.join(dest, stack.name);
+  for (const [p, content] of files) {
+    if (!content) continue;
+    const target = path.join(dest, p);
+    if (!target.startsWith(dir + path.sep)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  return dir;
+}

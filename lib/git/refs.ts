@@ -1,0 +1,94 @@
+import { AppError } from "../errors";
+
+// Every ref, stack name and path is validated here before it reaches git or Compose.
+// Branded types can only be made by these validators.
+declare const brand: unique symbol;
+type Brand<T, B> = T & { readonly [brand]: B };
+
+export type ReleaseTag = Brand<string, "ReleaseTag">;
+export type StackName = Brand<string, "StackName">;
+export type Sha = Brand<string, "Sha">;
+export type RepoPath = Brand<string, "RepoPath">;
+
+const ID = "(?:0|[1-9]\\d*|\\d*[A-Za-z-][0-9A-Za-z-]*)";
+/** vMAJOR.MINOR.PATCH[-pre][+build] (semver 2.0 with a leading v). */
+export const RELEASE_TAG_RE = new RegExp(
+  `^v(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-(${ID}(?:\\.${ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`,
+);
+/** A Compose project name as Dockge uses it: lowercase letters, digits, - and _. */
+export const STACK_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const SHA_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+/** A relative path inside the repo: no .., no leading / or -, no control characters. */
+const PATH_SEGMENT_RE = /^(?!\.\.?$)[A-Za-z0-9._@+=, -]{1,255}$/;
+
+export function isReleaseTag(v: unknown): v is ReleaseTag {
+  return typeof v === "string" && v.length <= 128 && RELEASE_TAG_RE.test(v);
+}
+
+export function releaseTag(v: unknown): ReleaseTag {
+  if (!isReleaseTag(v))
+    throw new AppError("bad_request", `"${String(v).slice(0, 80)}" is not a release tag: use a semantic version such as v1.2.3 or v1.2.3-rc.1.`);
+  return v;
+}
+
+export function isStackName(v: unknown): v is StackName {
+  return typeof v === "string" && STACK_NAME_RE.test(v);
+}
+
+export function stackName(v: unknown): StackName {
+  if (!isStackName(v))
+    throw new AppError("bad_request", `"${String(v).slice(0, 80)}" is not a stack name: lowercase letters, digits, - and _ (like a Compose project name).`);
+  return v;
+}
+
+export function sha(v: unknown): Sha {
+  if (typeof v !== "string" || !SHA_RE.test(v)) throw new AppError("bad_request", `"${String(v).slice(0, 80)}" is not a full commit SHA.`);
+  return v as Sha;
+}
+
+export function repoPath(v: unknown): RepoPath {
+  if (typeof v !== "string" || v.length > 1024 || v.startsWith("-") || v.startsWith("/"))
+    throw new AppError("bad_request", `"${String(v).slice(0, 80)}" is not a path inside the repository.`);
+  const parts = v.split("/");
+  if (!parts.every((p) => PATH_SEGMENT_RE.test(p))) throw new AppError("bad_request", `"${v.slice(0, 80)}" is not a path inside the repository.`);
+  return v as RepoPath;
+}
+
+export interface SemVer {
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: string[];
+}
+
+export function parseVersion(tag: ReleaseTag): SemVer {
+  const m = RELEASE_TAG_RE.exec(tag)!;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ? m[4].split(".") : [] };
+}
+
+/** Semver precedence (build metadata ignored). Negative when a < b. */
+export function compareReleases(a: ReleaseTag, b: ReleaseTag): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (x.major !== y.major) return x.major - y.major;
+  if (x.minor !== y.minor) return x.minor - y.minor;
+  if (x.patch !== y.patch) return x.patch - y.patch;
+  if (!x.prerelease.length || !y.prerelease.length) return (x.prerelease.length ? -1 : 0) + (y.prerelease.length ? 1 : 0);
+  for (let i = 0; i < Math.max(x.prerelease.length, y.prerelease.length); i++) {
+    const p = x.prerelease[i];
+    const q = y.prerelease[i];
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    if (pn && qn) {
+      if (Number(p) !== Number(q)) return Number(p) - Number(q);
+    } else if (pn !== qn) return pn ? -1 : 1;
+    else if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+export function isPrerelease(tag: ReleaseTag): boolean {
+  return parseVersion(tag).prerelease.length > 0;
+}

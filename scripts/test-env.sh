@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# test-env.sh: everything the tests need, installed and started when missing.
+# As root on Debian: docker.io docker-compose busybox-static docker-registry chromium,
+# a running dockerd, and the busybox test images (no registry pull). Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { echo "test-env: $*" >&2; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "apt-get install chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null
+  else
+    say "chromium is missing: install Debian's chromium (apt-get install -y chromium)"; exit 1
+  fi
+fi
+
+bash scripts/docker-up.sh
+
+build() { # build REF [args…] unless it exists
+  if ! docker image inspect "$1" >/dev/null 2>&1; then
+    say "building $1"; bash scripts/build-test-image.sh "$@" >/dev/null
+  fi
+}
+build oresi-test/web:1.0.0
+build oresi-test/web:1.1.0
+build oresi-test/web:2.0.0-broken --broken
+build oresi-test/api:1.0.0
+build oresi-test/api:1.1.0
+say "ready: $(docker version -f '{{.Server.Version}}') engine, $(docker-compose version --short 2>/dev/null || docker compose version --short), $(chromium --version)"
