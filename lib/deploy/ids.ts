@@ -1,0 +1,8 @@
+import { randomBytes } from "node:crypto";
+
+/** A short, time-ordered id: d-<base36 ms>-<4 hex>. */
+export function newDeploymentId(): string {
+  return `d-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
+}
+
+export const DEPLOYMENT_ID_RE = /^d-[0-9a-z]{6,12}-[0-9a-f]{4}$/;
