@@ -6,11 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "test-env: $*" >&2; }
 
-if ! command -v chromium >/dev/null 2>&1; then
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+# Not root (e.g. a GitHub runner): apt-get through passwordless sudo. CHROMIUM_PATH
+# points at another Chromium build (Playwright uses it too) and skips the install.
+SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo -n"
+if [[ -n ${CHROMIUM_PATH:-} && -x ${CHROMIUM_PATH} ]]; then :
+elif ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && { [[ -z $SUDO ]] || sudo -n true 2>/dev/null; }; then
     say "apt-get install chromium"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null
+    $SUDO apt-get update -qq >/dev/null && $SUDO apt-get install -y -qq chromium >/dev/null
   else
     say "chromium is missing: install Debian's chromium (apt-get install -y chromium)"; exit 1
   fi
@@ -28,4 +32,4 @@ build oresi-test/web:1.1.0
 build oresi-test/web:2.0.0-broken --broken
 build oresi-test/api:1.0.0
 build oresi-test/api:1.1.0
-say "ready: $(docker version -f '{{.Server.Version}}') engine, $(docker-compose version --short 2>/dev/null || docker compose version --short), $(chromium --version)"
+say "ready: $(docker version -f '{{.Server.Version}}') engine, $(docker-compose version --short 2>/dev/null || docker compose version --short), $("${CHROMIUM_PATH:-chromium}" --version)"
