@@ -1,0 +1,82 @@
+// Pure: the short, readable messages people receive. Links point at PUBLIC_URL.
+import type { NotifyEvent } from "./types";
+
+type Draft = Omit<NotifyEvent, "at">;
+
+export function link(base: string | undefined, path: string): string | undefined {
+  return base ? `${base.replace(/\/+$/, "")}${path}` : undefined;
+}
+
+/** The fields of a finished deployment a message needs (any deployment record has them). */
+export interface FinishedDeployment {
+  id: string;
+  kind: string;
+  status: string;
+  from?: string | null;
+  to?: string | null;
+  error?: string | null;
+  actor?: string | null;
+  /** Set on an automatic rollback: the deployment it undid. */
+  rollbackOf?: string | null;
+  auto?: boolean;
+}
+
+/** Null for statuses nobody needs to hear about (queued, running…). */
+export function deploymentEvent(d: FinishedDeployment, base?: string): Draft | null {
+  const url = link(base, `/deployments/${encodeURIComponent(d.id)}`);
+  const what = d.kind === "rollback" ? "Rollback" : d.kind === "sync" ? "Automatic rollout" : "Rollout";
+  const to = d.to ?? "the target release";
+  const who = d.actor ? ` by ${d.actor}` : "";
+  const common = { url, release: d.to ?? undefined, deploymentId: d.id };
+  if (d.status === "succeeded") {
+    if (d.kind === "rollback" && (d.auto || d.rollbackOf))
+      return {
+        ...common,
+        kind: "deployment.rolled_back",
+        title: `Rolled back automatically to ${to}`,
+        message: `A deployment failed verification, so ${to} was restored${d.from ? ` (from ${d.from})` : ""}. Check the failed release before trying again.`,
+      };
+    return {
+      ...common,
+      kind: "deployment.succeeded",
+      title: `${to} deployed and verified`,
+      message: `${what} ${d.from ? `${d.from} → ${to}` : `to ${to}`}${who} succeeded.`,
+    };
+  }
+  if (d.status === "rolled_back")
+    return {
+      ...common,
+      kind: "deployment.rolled_back",
+      title: `${to} failed and was rolled back`,
+      message: `${what} to ${to}${who} failed${d.error ? `: ${d.error}` : ""}. ${d.from ?? "The previous release"} runs again.`,
+    };
+  if (d.status === "failed" || d.status === "interrupted")
+    return {
+      ...common,
+      kind: "deployment.failed",
+      title: `${what} to ${to} failed`,
+      message: `${what}${who} ${d.status === "interrupted" ? "was interrupted" : "failed"}${d.error ? `: ${d.error}` : ""}. Open the deployment for its log.`,
+    };
+  return null;
+}
+
+export function newReleaseEvent(tag: string, deployed: string | null, willRollOut: boolean, base?: string): Draft {
+  return {
+    kind: "release.found",
+    title: `New release ${tag}`,
+    message: willRollOut
+      ? `${tag} was found on the remote and is being rolled out${deployed ? ` (now ${deployed})` : ""}.`
+      : `${tag} was found on the remote${deployed ? `; ${deployed} is deployed` : ""}. Roll it out from the release page.`,
+    url: link(base, `/releases/${encodeURIComponent(tag)}`),
+    release: tag,
+  };
+}
+
+export function driftEvent(summary: string, count: number, base?: string): Draft {
+  return {
+    kind: "drift.found",
+    title: `Drift found in ${count} ${count === 1 ? "service" : "services"}`,
+    message: `${summary} What runs differs from the deployed release: roll out again or commit the change.`,
+    url: link(base, "/stacks"),
+  };
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { maskUrl } from "./mask";
+import { deploymentEvent, newReleaseEvent } from "./events";
+import { formatRequest } from "./format";
+
+describe("maskUrl", () => {
+  it.each([
+    ["https://discord.com/api/webhooks/1234567890/AbCdEf-token", "https://discord.com/api/webhooks/••••/••••"],
+    ["https://hooks.slack.com/services/T00/B00/XXXXXXXX", "https://hooks.slack.com/services/••••/••••/••••"],
+    ["https://ntfy.sh/my-secret-topic", "https://ntfy.sh/••••"],
+    ["https://user:pw@example.com/hook?token=abc&x=1", "https://••••@example.com/••••?token=••••&x=••••"],
+    ["not a url", "••••"],
+  ])("%s → %s", (raw, masked) => {
+    expect(maskUrl(raw)).toBe(masked);
+  });
+});
+
+describe("messages", () => {
+  it("says what happened to a deployment, with a link", () => {
+    const ok = deploymentEvent({ id: "d1", kind: "rollout", status: "succeeded", from: "v1.0.0", to: "v1.1.0", actor: "alice" }, "https://o.test/")!;
+    expect(ok).toMatchObject({ kind: "deployment.succeeded", title: "v1.1.0 deployed and verified", url: "https://o.test/deployments/d1" });
+    expect(ok.message).toBe("Rollout v1.0.0 → v1.1.0 by alice succeeded.");
+    const rb = deploymentEvent({ id: "d2", kind: "rollout", status: "rolled_back", from: "v1.1.0", to: "v1.2.0", error: "web unhealthy" })!;
+    expect(rb.kind).toBe("deployment.rolled_back");
+    expect(rb.url).toBeUndefined();
+    const auto = deploymentEvent({ id: "d3", kind: "rollback", status: "succeeded", to: "v1.1.0", rollbackOf: "d2" })!;
+    expect(auto.kind).toBe("deployment.rolled_back");
+    expect(deploymentEvent({ id: "d4", kind: "rollout", status: "running" })).toBeNull();
+    expect(newReleaseEvent("v2.0.0", "v1.1.0", false, "https://o.test").url).toBe("https://o.test/releases/v2.0.0");
+  });
+
+  it("escapes Slack markup in titles and messages", () => {
+    const r = formatRequest("slack", "https://hooks.slack.com/services/a/b/c", {
+      kind: "test",
+      title: "<script> & co",
+      message: "a<b",
+      at: "2026-01-01T00:00:00Z",
+    });
+    expect(JSON.parse(r.body).text).toBe("🔔 *&lt;script&gt; &amp; co*\na&lt;b");
+  });
+});
