@@ -1,0 +1,243 @@
+import "server-only";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import { config } from "../config";
+import { AppError } from "../errors";
+import { singleton } from "../singleton";
+import { stackName } from "../git/refs";
+import { COMPOSE_FILES } from "../git/read";
+
+// The Compose CLI, v2 (`docker compose`) or v1 (`docker-compose`), always with argument
+// arrays, the stack folder as cwd and `-p <stack>` as project name. Both versions share
+// the labels (com.docker.compose.project/service/config-hash), so nothing here relies on
+// container names (v1 `stack_service_1`, v2 `stack-service-1`).
+
+export interface ComposeCommand {
+  /** Executable and leading arguments: ["docker", "compose"] or ["docker-compose"]. */
+  argv: string[];
+  major: 1 | 2;
+  version: string;
+}
+
+export interface ComposeOptions {
+  /** Each output line as it arrives (stdout and stderr). */
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  signal?: AbortSignal;
+  /** Hard limit; the process is killed after it. Default 10 minutes. */
+  timeoutMs?: number;
+  /** Extra environment (interpolation); the process env is minimal otherwise. */
+  env?: Record<string, string>;
+  /** Compose files, relative to the stack folder or absolute; default: the stack's compose file. Extra override files go after it. */
+  files?: string[];
+  /** Another project directory (relative paths and bind mounts resolve against it). */
+  projectDirectory?: string;
+  /** Another .env file for interpolation. */
+  envFile?: string;
+}
+
+export interface ComposeResult {
+  stdout: string;
+  stderr: string;
+}
+
+const MAX_CAPTURE = 4 * 1024 * 1024;
+
+function run(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; signal?: AbortSignal; onLine?: ComposeOptions["onLine"] }) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string; killed: "timeout" | "abort" | null; spawnError?: Error }>((resolve) => {
+    let stdout = "";
+    let stderr = "";
+    let killed: "timeout" | "abort" | null = null;
+    const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+    const partial = { stdout: "", stderr: "" };
+    const feed = (stream: "stdout" | "stderr", d: Buffer) => {
+      const s = d.toString("utf8");
+      if (stream === "stdout") {
+        if (stdout.length < MAX_CAPTURE) stdout += s;
+      } else if (stderr.length < MAX_CAPTURE) stderr += s;
+      if (!opts.onLine) return;
+      const text = partial[stream] + s;
+      const lines = text.split(/\r?\n|\r/);
+      partial[stream] = lines.pop() ?? "";
+      for (const l of lines) if (l.trim()) opts.onLine(l, stream);
+    };
+    child.stdout.on("data", (d: Buffer) => feed("stdout", d));
+    child.stderr.on("data", (d: Buffer) => feed("stderr", d));
+    const kill = (why: "timeout" | "abort") => {
+      killed = why;
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    };
+    const timer = setTimeout(() => kill("timeout"), opts.timeoutMs ?? 600_000);
+    const onAbort = () => kill("abort");
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    let spawnError: Error | undefined;
+    child.on("error", (e) => (spawnError = e));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      for (const s of ["stdout", "stderr"] as const) if (partial[s].trim() && opts.onLine) opts.onLine(partial[s], s);
+      resolve({ code, stdout, stderr, killed, spawnError });
+    });
+  });
+}
+
+/** The environment of every Compose process: minimal, so the server's own variables never leak into interpolation. */
+export function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const c = config();
+  const env: Record<string, string> = { DOCKER_HOST: c.DOCKER_HOST, COMPOSE_INTERACTIVE_NO_CLI: "1", LC_ALL: "C.UTF-8" };
+  for (const k of ["PATH", "HOME", "SSH_AUTH_SOCK", "DOCKER_CONFIG", "TMPDIR"]) if (process.env[k]) env[k] = process.env[k]!;
+  if (c.DOCKER_TLS_VERIFY) env.DOCKER_TLS_VERIFY = "1";
+  if (c.DOCKER_CERT_PATH) env.DOCKER_CERT_PATH = c.DOCKER_CERT_PATH;
+  return { ...env, ...extra } as unknown as NodeJS.ProcessEnv;
+}
+
+async function probe(argv: string[]): Promise<ComposeCommand | null> {
+  const r = await run([...argv, "version", "--short"], { env: composeEnv(), timeoutMs: 15_000 });
+  if (r.spawnError || r.code !== 0) return null;
+  const version = r.stdout.trim().replace(/^v/, "");
+  if (!/^\d+\.\d+/.test(version)) return null;
+  return { argv, major: version.startsWith("1.") ? 1 : 2, version };
+}
+
+const detected = singleton("compose.detected", () => ({ pending: null as Promise<ComposeCommand> | null }));
+
+/** Which Compose the machine has (COMPOSE_COMMAND=auto prefers v2). Detected once; a failure is retried on the next call. */
+export function detectCompose(): Promise<ComposeCommand> {
+  if (!detected.pending) {
+    const p = (async () => {
+      const want = config().COMPOSE_COMMAND;
+      const candidates = want === "docker compose" ? [["docker", "compose"]] : want === "docker-compose" ? [["docker-compose"]] : [["docker", "compose"], ["docker-compose"]];
+      for (const argv of candidates) {
+        const c = await probe(argv);
+        if (c) return c;
+      }
+      throw new AppError(
+        "dependency_down",
+        want === "auto"
+          ? "Neither `docker compose` (v2) nor `docker-compose` (v1) is installed; install the Compose plugin or set COMPOSE_COMMAND."
+          : `COMPOSE_COMMAND=${want} does not run on this machine; install it or set COMPOSE_COMMAND=auto.`,
+      );
+    })();
+    detected.pending = p;
+    p.catch(() => {
+      if (detected.pending === p) detected.pending = null;
+    });
+  }
+  return detected.pending;
+}
+
+/** The compose file of a stack folder, in Compose's own order of preference. */
+export function composeFileIn(dir: string): string {
+  const f = COMPOSE_FILES.find((n) => fs.existsSync(path.join(dir, n)));
+  if (!f) throw new AppError("not_found", `No compose file (${COMPOSE_FILES.join(", ")}) in ${dir}.`);
+  return f;
+}
+
+/**
+ * Run `compose -p <project> [-f …] <args>` in the stack folder. Lines stream to onLine;
+ * a non-zero exit throws upstream_error with the last stderr lines, a timeout `timeout`.
+ */
+export async function compose(stackDir: string, project: string, args: string[], opts: ComposeOptions = {}): Promise<ComposeResult> {
+  stackName(project);
+  if (!path.isAbsolute(stackDir)) throw new AppError("bad_request", `Stack folder ${stackDir} must be an absolute path.`);
+  if (!fs.existsSync(stackDir)) throw new AppError("not_found", `Stack folder ${stackDir} does not exist.`);
+  const cmd = await detectCompose();
+  const files = opts.files?.length ? opts.files : [composeFileIn(stackDir)];
+  const argv = [...cmd.argv];
+  for (const f of files) argv.push("-f", f);
+  argv.push("-p", project);
+  if (opts.projectDirectory) argv.push("--project-directory", opts.projectDirectory);
+  if (opts.envFile) argv.push("--env-file", opts.envFile);
+  argv.push("--ansi", "never", ...args);
+  const r = await run(argv, { cwd: stackDir, env: composeEnv(opts.env), timeoutMs: opts.timeoutMs, signal: opts.signal, onLine: opts.onLine });
+  const what = `${cmd.argv.join(" ")} ${args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")} (${project})`;
+  if (r.spawnError) throw new AppError("dependency_down", `${what}: ${r.spawnError.message}`, undefined, { cause: r.spawnError });
+  if (r.killed === "timeout") throw new AppError("timeout", `${what} did not finish in ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s and was stopped.`);
+  if (r.killed === "abort") throw new AppError("upstream_error", `${what} was cancelled.`);
+  if (r.code !== 0) {
+    const tail = r.stderr
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .slice(-3)
+      .join(" / ");
+    throw new AppError("upstream_error", `${what} failed (exit ${r.code}): ${tail || "no output"}`, { exitCode: r.code });
+  }
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface ComposeService {
+  name: string;
+  /** The image after .env interpolation; null when the service is built and names none. */
+  image: string | null;
+  build: boolean;
+  ports: string[];
+}
+
+export interface ComposeConfig {
+  services: ComposeService[];
+  /** The normalized file as Compose prints it (YAML). */
+  text: string;
+}
+
+type Opts = Pick<ComposeOptions, "signal" | "timeoutMs" | "env" | "files" | "projectDirectory" | "envFile">;
+
+/** Validate a stack and return its services and images after interpolation (`config`; v2 `--format json`). */
+export async function composeConfig(dir: string, project: string, opts: Opts = {}): Promise<ComposeConfig> {
+  const cmd = await detectCompose();
+  const r = await compose(dir, project, cmd.major === 2 ? ["config", "--format", "json"] : ["config"], { timeoutMs: 60_000, ...opts });
+  let doc: { services?: Record<string, { image?: string; build?: unknown; ports?: unknown[] }> };
+  try {
+    doc = cmd.major === 2 ? JSON.parse(r.stdout) : YAML.parse(r.stdout);
+  } catch (e) {
+    throw new AppError("upstream_error", `compose config printed something unreadable: ${(e as Error).message}`);
+  }
+  const services = Object.entries(doc?.services ?? {}).map(([name, s]) => ({
+    name,
+    image: typeof s.image === "string" ? s.image : null,
+    build: s.build !== undefined,
+    ports: (s.ports ?? []).map((p) => (typeof p === "string" ? p : JSON.stringify(p))),
+  }));
+  services.sort((a, b) => a.name.localeCompare(b.name));
+  return { services, text: cmd.major === 2 ? YAML.stringify(doc) : r.stdout };
+}
+
+/** The config hash Compose would label each service's container with (`config --hash '*'`, v1 and v2). */
+export async function configHashes(dir: string, project: string, opts: Opts = {}): Promise<Record<string, string>> {
+  const r = await compose(dir, project, ["config", "--hash", "*"], { timeoutMs: 60_000, ...opts });
+  const out: Record<string, string> = {};
+  for (const line of r.stdout.split("\n")) {
+    const m = /^(\S+)\s+([0-9a-f]{64})$/.exec(line.trim());
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+/** `up -d --remove-orphans` (extra override files after the stack's compose file). */
+export async function composeUp(
+  dir: string,
+  project: string,
+  opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "env"> & { files?: string[]; services?: string[] } = {},
+): Promise<ComposeResult> {
+  const files = opts.files?.length ? [composeFileIn(dir), ...opts.files] : undefined;
+  return compose(dir, project, ["up", "-d", "--remove-orphans", ...(opts.services ?? [])], { ...opts, files });
+}
+
+/** `down` (never `-v`: volumes hold data). */
+export async function composeDown(dir: string, project: string, opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs"> = {}): Promise<ComposeResult> {
+  return compose(dir, project, ["down", "--remove-orphans"], opts);
+}
+
+/** `restart [services…]`. */
+export async function composeRestart(
+  dir: string,
+  project: string,
+  services: string[] = [],
+  opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs"> = {},
+): Promise<ComposeResult> {
+  for (const s of services) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s)) throw new AppError("bad_request", `"${s.slice(0, 64)}" is not a service name.`);
+  return compose(dir, project, ["restart", ...services], opts);
+}

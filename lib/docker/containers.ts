@@ -1,0 +1,188 @@
+import "server-only";
+import type Docker from "dockerode";
+import { docker, dockerError } from "./client";
+import { singleton } from "../singleton";
+import type { ContainerDetails, ContainerInfo, Health, ImageInfo } from "./types";
+
+// Reads are shared: one Docker list call per refresh for every viewer (cached for a short
+// TTL, and concurrent callers share the one request in flight).
+
+const LIST_TTL_MS = 2000;
+
+interface Cached<T> {
+  at: number;
+  value: T | null;
+  pending: Promise<T> | null;
+  gen: number;
+}
+
+const stats = singleton("docker.stats", () => ({ list: 0, inspect: 0, images: 0 }));
+const listCache = singleton("docker.containers", (): Cached<ContainerInfo[]> => ({ at: 0, value: null, pending: null, gen: 0 }));
+const imageCache = singleton("docker.images", (): Cached<ImageInfo[]> => ({ at: 0, value: null, pending: null, gen: 0 }));
+
+/** How many Docker API calls this process made (benchmarks and tests). */
+export function dockerCallStats(): { list: number; inspect: number; images: number } {
+  return { ...stats };
+}
+
+function healthOf(status: string): Health {
+  if (/\(healthy\)/.test(status)) return "healthy";
+  if (/\(unhealthy\)/.test(status)) return "unhealthy";
+  if (/\(health: starting\)/.test(status)) return "starting";
+  return null;
+}
+
+export function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
+  const l = c.Labels ?? {};
+  return {
+    id: c.Id,
+    name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
+    image: c.Image,
+    imageId: c.ImageID,
+    state: c.State,
+    status: c.Status,
+    health: healthOf(c.Status ?? ""),
+    created: new Date(c.Created * 1000).toISOString(),
+    project: l["com.docker.compose.project"] ?? null,
+    service: l["com.docker.compose.service"] ?? null,
+    oneoff: (l["com.docker.compose.oneoff"] ?? "False").toLowerCase() === "true",
+    configHash: l["com.docker.compose.config-hash"] ?? null,
+    version: l["org.opencontainers.image.version"] ?? null,
+    ports: (c.Ports ?? [])
+      .map((p) => ({ privatePort: p.PrivatePort, publicPort: p.PublicPort, type: p.Type, ip: p.IP }))
+      .sort((a, b) => a.privatePort - b.privatePort),
+  };
+}
+
+async function cached<T>(c: Cached<T>, ttl: number, load: () => Promise<T>): Promise<T> {
+  if (c.value && Date.now() - c.at < ttl) return c.value;
+  if (!c.pending) {
+    const gen = c.gen;
+    const p = load()
+      .then((v) => {
+        if (gen === c.gen) {
+          c.value = v;
+          c.at = Date.now();
+        }
+        return v;
+      })
+      .finally(() => {
+        if (c.pending === p) c.pending = null;
+      });
+    c.pending = p;
+  }
+  return c.pending;
+}
+
+/** Every container (running or not), from one Docker list call shared by all callers for ~2 s. */
+export function listContainers(): Promise<ContainerInfo[]> {
+  return cached(listCache, LIST_TTL_MS, async () => {
+    stats.list++;
+    try {
+      const list = await docker().listContainers({ all: true });
+      return list.map(toContainerInfo).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (e) {
+      throw dockerError(e, "Listing containers");
+    }
+  });
+}
+
+/** Forget the cached list (after compose up/down, so the next read is fresh). */
+export function invalidateContainers(): void {
+  listCache.gen++;
+  listCache.value = null;
+  listCache.pending = null;
+  imageCache.gen++;
+  imageCache.value = null;
+  imageCache.pending = null;
+}
+
+/** Every local image, from one Docker call (tags, digests, version label), shared for ~5 s. */
+export function listImages(): Promise<ImageInfo[]> {
+  return cached(imageCache, 5000, async () => {
+    stats.images++;
+    try {
+      const list = await docker().listImages({ all: false });
+      return list.map((i) => ({
+        id: i.Id,
+        repoTags: (i.RepoTags ?? []).filter((t) => t !== "<none>:<none>"),
+        repoDigests: (i.RepoDigests ?? []).filter((d) => !d.startsWith("<none>")),
+        created: new Date(i.Created * 1000).toISOString(),
+        version: i.Labels?.["org.opencontainers.image.version"] ?? null,
+      }));
+    } catch (e) {
+      throw dockerError(e, "Listing images");
+    }
+  });
+}
+
+// Details (restart count, start time, configured image) need one inspect per container:
+// cached by container id + state, fetched with bounded concurrency.
+const detailCache = singleton("docker.details", () => new Map<string, { key: string; at: number; value: ContainerDetails }>());
+const DETAIL_TTL_MS = 30_000;
+
+export async function inspectContainer(id: string): Promise<ContainerDetails> {
+  stats.inspect++;
+  try {
+    const i = await docker().getContainer(id).inspect();
+    const h = i.State?.Health?.Status;
+    return {
+      id: i.Id,
+      configuredImage: i.Config?.Image ?? "",
+      startedAt: i.State?.StartedAt && !i.State.StartedAt.startsWith("0001") ? i.State.StartedAt : null,
+      finishedAt: i.State?.FinishedAt && !i.State.FinishedAt.startsWith("0001") ? i.State.FinishedAt : null,
+      restartCount: i.RestartCount ?? 0,
+      health: h === "healthy" || h === "unhealthy" || h === "starting" ? h : null,
+      tty: !!i.Config?.Tty,
+    };
+  } catch (e) {
+    throw dockerError(e, `Container ${id.slice(0, 12)}`);
+  }
+}
+
+/** Details of several containers; cached per id and state, at most `concurrency` inspects at once. Removed containers are left out. */
+export async function containerDetails(containers: Pick<ContainerInfo, "id" | "state" | "status">[], concurrency = 6): Promise<Map<string, ContainerDetails>> {
+  const out = new Map<string, ContainerDetails>();
+  const todo: Pick<ContainerInfo, "id" | "state" | "status">[] = [];
+  for (const c of containers) {
+    const hit = detailCache.get(c.id);
+    // The state word changes on start/stop/restart; "Restarting"/"Up Less than a second" too.
+    const key = `${c.state}:${/less than a second|restarting/i.test(c.status) ? c.status : ""}`;
+    if (hit && hit.key === key && Date.now() - hit.at < DETAIL_TTL_MS) out.set(c.id, hit.value);
+    else todo.push(c);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const c = todo[next++];
+      try {
+        const d = await inspectContainer(c.id);
+        detailCache.set(c.id, { key: `${c.state}:${/less than a second|restarting/i.test(c.status) ? c.status : ""}`, at: Date.now(), value: d });
+        out.set(c.id, d);
+      } catch (e) {
+        if ((e as { code?: string }).code === "not_found") continue; // removed mid-request
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  if (detailCache.size > 2000) for (const k of [...detailCache.keys()].slice(0, 500)) detailCache.delete(k);
+  return out;
+}
+
+/** Normalize an image reference the way Docker names local tags: nginx → nginx:latest, docker.io/library/x → x. */
+export function normalizeImageRef(ref: string): string {
+  let r = ref.trim();
+  r = r.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "");
+  r = r.replace(/^library\//, "");
+  if (r.includes("@")) return r;
+  const lastSlash = r.lastIndexOf("/");
+  if (!r.slice(lastSlash + 1).includes(":")) r += ":latest";
+  return r;
+}
+
+/** The local image a tag points to now (null when it is not present). */
+export function imageForTag(images: ImageInfo[], ref: string): ImageInfo | null {
+  const want = normalizeImageRef(ref);
+  return images.find((i) => i.repoTags.some((t) => normalizeImageRef(t) === want)) ?? null;
+}

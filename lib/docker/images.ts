@@ -1,0 +1,63 @@
+import "server-only";
+import { docker, dockerError } from "./client";
+import { AppError } from "../errors";
+import type { ImageInfo } from "./types";
+
+/** A reference Docker accepts: [registry/]name[:tag][@digest], no leading dash or spaces. */
+const IMAGE_REF_RE = /^[a-z0-9][a-z0-9._\-/:]{0,254}(@sha256:[0-9a-f]{64})?$/i;
+
+export function imageRef(ref: string): string {
+  if (!IMAGE_REF_RE.test(ref)) throw new AppError("bad_request", `"${ref.slice(0, 80)}" is not an image reference such as nginx:1.27 or ghcr.io/owner/app:1.2.3.`);
+  return ref;
+}
+
+/** Inspect one image (by reference or ID); null when it is not present locally. */
+export async function imageInspect(ref: string): Promise<ImageInfo | null> {
+  try {
+    const i = await docker().getImage(ref).inspect();
+    return {
+      id: i.Id,
+      repoTags: i.RepoTags ?? [],
+      repoDigests: i.RepoDigests ?? [],
+      created: i.Created,
+      version: i.Config?.Labels?.["org.opencontainers.image.version"] ?? null,
+    };
+  } catch (e) {
+    const err = dockerError(e, `Image ${ref}`);
+    if (err.code === "not_found") return null;
+    throw err;
+  }
+}
+
+export interface PullProgress {
+  status: string;
+  id?: string;
+  progress?: string;
+}
+
+/** Pull an image; progress events (one per layer update) go to onProgress. Resolves with the pulled image. */
+export async function pullImage(ref: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<ImageInfo> {
+  imageRef(ref);
+  const d = docker();
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = (await d.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
+  } catch (e) {
+    throw dockerError(e, `Pulling ${ref}`);
+  }
+  await new Promise<void>((resolve, reject) => {
+    d.modem.followProgress(
+      stream,
+      (err: Error | null, out: { error?: string; errorDetail?: { message?: string } }[]) => {
+        const failed = out?.find((o) => o.error || o.errorDetail);
+        if (err) reject(dockerError(err, `Pulling ${ref}`));
+        else if (failed) reject(new AppError("upstream_error", `Pulling ${ref}: ${failed.errorDetail?.message ?? failed.error}`));
+        else resolve();
+      },
+      (ev: PullProgress) => onProgress?.({ status: ev.status, id: ev.id, progress: ev.progress }),
+    );
+  });
+  const img = await imageInspect(ref);
+  if (!img) throw new AppError("upstream_error", `Pulling ${ref} finished but the image is not there.`);
+  return img;
+}
