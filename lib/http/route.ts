@@ -3,7 +3,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { AppError, errorBody, isAppError, STATUS } from "../errors";
 import { logger } from "../logger";
-import { authorize, clientIp, type Access } from "../access/authorize";
+import { authorize, clientIp, refusedCaller, type Access } from "../access/authorize";
+import { SAFE_METHODS } from "../access/csrf";
 import type { Caller } from "../access/caller";
 import { audit, type AuditInput } from "../audit/record";
 
@@ -20,7 +21,12 @@ export interface RouteContext<P> {
 }
 
 export interface RouteOptions {
-  /** Minimum access; "public" is only for /healthz-like routes. */
+  /**
+   * Minimum access: "viewer" | "operator" | "admin" (a session or the API key with that role),
+   * "webhook" (no session or key: the handler verifies a signature before anything else),
+   * or "public" (only next-auth's own endpoints; test/route-guard.test.ts enforces that).
+   * CHATOPS_IP_ALLOWLIST applies to every one of them.
+   */
   access: Access;
 }
 
@@ -38,6 +44,9 @@ export function route<P = Record<string, string>>(opts: RouteOptions, handler: H
     let caller: Caller | undefined;
     try {
       caller = await authorize(req, opts.access);
+      if (caller.kind === "key" && !SAFE_METHODS.has(req.method.toUpperCase())) {
+        audit({ caller, action: "key.use", target: `${req.method} ${req.nextUrl.pathname}`, result: "accepted" });
+      }
       const params = ((await nextCtx?.params) ?? {}) as P;
       const c = caller;
       const ctx: RouteContext<P> = {
@@ -85,7 +94,7 @@ export function errorResponse(e: unknown, req?: NextRequest, caller?: Caller): R
     if ((status === 401 || status === 403) && req) {
       try {
         audit({
-          caller: caller ?? { kind: "anonymous", name: "anonymous", role: null, ip: clientIp(req) },
+          caller: caller ?? refusedCaller(e) ?? { kind: "anonymous", name: "anonymous", role: null, ip: clientIp(req) },
           action: "request.refused",
           target: `${req.method} ${req.nextUrl.pathname}`,
           result: e.code,
