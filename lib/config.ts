@@ -1,6 +1,9 @@
 import path from "node:path";
 import { z } from "zod";
 import { singleton, resetSingleton } from "./singleton";
+import { parseUsers, parseUserRoles } from "./access/accounts";
+import { parseRanges } from "./access/ip";
+import { parseHash } from "./access/passwords";
 
 // Every environment variable the server reads, validated once at start-up.
 // A bad value stops the server with one message naming each variable.
@@ -85,6 +88,8 @@ export const envSchema = z.object({
   OIDC_CLIENT_ID: z.preprocess(empty, z.string().optional()),
   OIDC_CLIENT_SECRET: z.preprocess(empty, z.string().optional()),
   OIDC_ROLES_CLAIM: z.preprocess(empty, z.string().default("groups")),
+  OIDC_SCOPES: z.preprocess(empty, z.string().default("openid profile email")),
+  OIDC_NAME: z.preprocess(empty, z.string().max(40).default("single sign-on")),
   OIDC_DEFAULT_ROLE: z.preprocess(empty, role.default("viewer")),
   CHATOPS_API_KEY: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -hex 24)").optional()),
   CHATOPS_API_ROLE: z.preprocess(empty, role.default("operator")),
@@ -124,6 +129,9 @@ export const EXAMPLES: Partial<Record<keyof RawConfig, string>> = {
   NEXTAUTH_SECRET: "$(openssl rand -base64 32)",
   CHATOPS_API_KEY: "$(openssl rand -hex 24)",
   CHATOPS_IP_ALLOWLIST: "100.64.0.0/10,fd7a:115c:a1e0::/48",
+  TRUSTED_PROXIES: "127.0.0.1,172.16.0.0/12",
+  USERS: "alice:operator:scrypt$…,bob:viewer:scrypt$…",
+  USER_ROLES: "alice:admin,oresi-admins:admin",
   SYNC_INTERVAL: "1h",
   VERIFY_TIMEOUT: "60s",
   GIT_TIMEOUT: "30s",
@@ -160,6 +168,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     problems.push({ variable: "ADMIN_PASSWORD_HASH", problem: "required when ADMIN_USER is set", example: "$(npm run -s hash-password)" });
   if (c.OIDC_ISSUER && (!c.OIDC_CLIENT_ID || !c.OIDC_CLIENT_SECRET))
     problems.push({ variable: c.OIDC_CLIENT_ID ? "OIDC_CLIENT_SECRET" : "OIDC_CLIENT_ID", problem: "required when OIDC_ISSUER is set" });
+  for (const [variable, check] of [
+    ["USERS", () => parseUsers(c.USERS)],
+    ["USER_ROLES", () => parseUserRoles(c.USER_ROLES)],
+    ["CHATOPS_IP_ALLOWLIST", () => parseRanges(c.CHATOPS_IP_ALLOWLIST)],
+    ["TRUSTED_PROXIES", () => parseRanges(c.TRUSTED_PROXIES)],
+  ] as const) {
+    try {
+      check();
+    } catch (e) {
+      problems.push({ variable, problem: (e as Error).message, example: EXAMPLES[variable] });
+    }
+  }
+  if (c.ADMIN_PASSWORD_HASH && !parseHash(c.ADMIN_PASSWORD_HASH))
+    problems.push({ variable: "ADMIN_PASSWORD_HASH", problem: "not a valid hash: print one with `npm run -s hash-password`" });
   if (c.KUMA_STATUS_PAGE && !c.KUMA_URL)
     problems.push({ variable: "KUMA_URL", problem: "required when KUMA_STATUS_PAGE is set", example: EXAMPLES.KUMA_URL });
   if (c.KUMA_API_KEY && !c.KUMA_URL)
