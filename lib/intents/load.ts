@@ -62,7 +62,7 @@ function lineOf(doc: Document, lc: LineCounter, p: (string | number)[]): number 
 /** Parse and check one file's text. Pure apart from logging; exported for tests. */
 export function parseIntentFile(file: string, text: string): { intent?: Intent; errors: IntentFileError[]; nameLine: number } {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, maxAliasCount: 10 });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     return {
       errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line, reason: `YAML error: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` })),

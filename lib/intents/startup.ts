@@ -1,0 +1,23 @@
+import "server-only";
+import { onStartup } from "../startup";
+import { registerStatusSection } from "../status";
+import { intents } from "./load";
+
+/** What /api/status shows under sections.intents: the folder, the loaded intents and each bad file. */
+export function intentsStatus() {
+  const s = intents();
+  return {
+    dir: s.dir,
+    loaded: s.intents.map((i) => i.name),
+    errors: s.errors,
+    status: s.errors.length ? "degraded" : s.intents.length ? "ok" : "empty",
+    loadedAt: s.loadedAt,
+  };
+}
+
+export function registerIntents(): void {
+  registerStatusSection("intents", intentsStatus);
+  onStartup("intents", () => {
+    intents(); // validate the folder at start-up; bad files are logged with file and line
+  });
+}
