@@ -16,6 +16,13 @@ export function gitEnv(): Record<string, string> {
   for (const k of ["PATH", "HOME", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "SSH_AUTH_SOCK"]) {
     if (process.env[k]) env[k] = process.env[k]!;
   }
+  if (c.GIT_HTTPS_TOKEN) {
+    // The token goes to git through environment config (never argv, never a URL that could be logged).
+    const basic = Buffer.from(`x-access-token:${c.GIT_HTTPS_TOKEN}`).toString("base64");
+    env.GIT_CONFIG_COUNT = "1";
+    env.GIT_CONFIG_KEY_0 = "http.extraHeader";
+    env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
+  }
   if (c.GIT_SSH_KEY_FILE) {
     // The key path is validated by existing config; ssh options are passed as arguments, not a shell.
     env.GIT_SSH_COMMAND = `ssh -i '${c.GIT_SSH_KEY_FILE.replace(/'/g, "")}' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new`;
@@ -39,29 +46,85 @@ export function gitError(e: unknown, what: string): AppError {
   return new AppError("upstream_error", `${what}: ${first.replace(/^(fatal|error):\s*/i, "")}`, undefined, { cause: e });
 }
 
+export interface RunOptions {
+  cwd?: string;
+  input?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Extra environment (on top of gitEnv()). */
+  env?: Record<string, string>;
+  /** Called with each chunk of stderr (progress of clone/fetch). */
+  onStderr?: (chunk: string) => void;
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
 /**
- * Run git with an argument array and collect stdout as a Buffer (for binary-safe reads
- * such as `cat-file --batch`), with an optional stdin and a hard timeout.
+ * Run git with an argument array; resolves with the exit code instead of rejecting on a
+ * non-zero exit (callers that test a condition, such as merge-base --is-ancestor, need it).
+ * Rejects on a timeout, an abort, or a failure to start git.
  */
-export function gitRaw(args: string[], opts: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<Buffer> {
+export function runGit(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn("git", args, { cwd: opts.cwd ?? config().stacksDir, env: gitEnv() as unknown as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
+    if (opts.signal?.aborted) return reject(new Error(`git ${args[0]} aborted`));
+    const child = spawn("git", args, {
+      cwd: opts.cwd ?? config().stacksDir,
+      env: { ...gitEnv(), ...(opts.env ?? {}) } as unknown as NodeJS.ProcessEnv,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     let err = "";
-    const t = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? config().GIT_TIMEOUT);
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", (e) => {
+    let why: "timeout" | "abort" | null = null;
+    const kill = (w: "timeout" | "abort") => {
+      why = w;
+      child.kill("SIGKILL");
+    };
+    const t = setTimeout(() => kill("timeout"), opts.timeoutMs ?? config().GIT_TIMEOUT);
+    const onAbort = () => kill("abort");
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    const done = () => {
       clearTimeout(t);
+      opts.signal?.removeEventListener("abort", onAbort);
+    };
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => {
+      const s = d.toString();
+      if (err.length < 256 * 1024) err += s;
+      opts.onStderr?.(s);
+    });
+    child.stdin.on("error", () => {
+      /* git may exit before reading all input; the exit code tells */
+    });
+    child.on("error", (e) => {
+      done();
       reject(e);
     });
-    child.on("close", (code, signal) => {
-      clearTimeout(t);
-      if (signal === "SIGKILL") reject(new Error(`git ${args[0]} timed out`));
-      else if (code !== 0) reject(new Error(err || `git ${args[0]} exited with ${code}`));
-      else resolve(Buffer.concat(out));
+    child.on("close", (code) => {
+      done();
+      if (why === "timeout") reject(new Error(`git ${args[0]} timed out`));
+      else if (why === "abort") reject(new Error(`git ${args[0]} aborted`));
+      else resolve({ stdout: Buffer.concat(out), stderr: err, code: code ?? 1 });
     });
     if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
   });
+}
+
+/**
+ * Run git with an argument array and collect stdout as a Buffer (for binary-safe reads
+ * such as `cat-file --batch`), with an optional stdin and a hard timeout.
+ */
+export async function gitRaw(args: string[], opts: RunOptions = {}): Promise<Buffer> {
+  const r = await runGit(args, opts);
+  if (r.code !== 0) throw new Error(r.stderr || `git ${args[0]} exited with ${r.code}`);
+  return r.stdout;
+}
+
+/** gitRaw as UTF-8 text. */
+export async function gitText(args: string[], opts: RunOptions = {}): Promise<string> {
+  return (await gitRaw(args, opts)).toString("utf8");
 }

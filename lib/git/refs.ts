@@ -92,3 +92,11 @@ export function compareReleases(a: ReleaseTag, b: ReleaseTag): number {
 export function isPrerelease(tag: ReleaseTag): boolean {
   return parseVersion(tag).prerelease.length > 0;
 }
+
+/** A commit the user names: a full or abbreviated SHA (7–64 hex digits) or a release tag. */
+export const COMMITISH_RE = /^(?:[0-9a-f]{7,64})$/;
+
+export function commitish(v: unknown): string {
+  if (typeof v === "string" && (COMMITISH_RE.test(v) || isReleaseTag(v))) return v;
+  throw new AppError("bad_request", `"${String(v).slice(0, 80)}" is not a commit: give a SHA (7 to 40 hex digits) or a release tag such as v1.2.3.`);
+}
