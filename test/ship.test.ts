@@ -188,7 +188,7 @@ describe("docker-compose.example.yml", () => {
   function config(env: Record<string, string>): { status: number | null; out: string; err: string } {
     const dir = tmp("compose");
     fs.copyFileSync(path.join(ROOT, "docker-compose.example.yml"), path.join(dir, "compose.yml"));
-    const r = spawnSync("docker-compose", ["-f", "compose.yml", "config"], { cwd: dir, env: { PATH: process.env.PATH!, HOME: dir, ...env } as NodeJS.ProcessEnv, encoding: "utf8" });
+    const r = spawnSync("docker-compose", ["-f", "compose.yml", "config"], { cwd: dir, env: { PATH: process.env.PATH!, HOME: dir, ...env } as unknown as NodeJS.ProcessEnv, encoding: "utf8" });
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: r.status, out: r.stdout, err: r.stderr };
   }
