@@ -1,8 +1,12 @@
 import "server-only";
+import { registerDeploy } from "./deploy/startup";
 import { registerIntents } from "./intents/startup";
+import { registerSync } from "./sync/startup";
 
 // Each part of the product that needs start-up work imports its registration here,
 // so that instrumentation stays one line and the order is visible in one place.
 export function registerStartupParts(): void {
+  registerDeploy(); // first: recover interrupted deployments before anything schedules one
   registerIntents();
+  registerSync();
 }

@@ -1,0 +1,150 @@
+// A sync against a real stacks repository with a bare origin: new tags pushed "upstream"
+// are found with ls-remote, fetched only when something changed, and announced.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
+import { makeTempDir } from "@/e2e/fixtures/sandbox";
+import { reloadConfig } from "../config";
+import { closeDb, db } from "../db";
+import { flushNotifications, setSendOptions } from "../notify/queue";
+import { runSync, requestSync, isSyncing } from "./run";
+import { readSyncState } from "./state";
+import { syncStatus } from "./scheduler";
+
+let repo: StacksRepo;
+let upstream: StacksRepo;
+let hook: http.Server;
+const received: Record<string, unknown>[] = [];
+
+const setEnv = (env: Record<string, string | undefined>) => {
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  reloadConfig();
+};
+
+beforeAll(async () => {
+  repo = createStacksRepo({ tag: "sync" });
+  upstream = repo.upstreamClone();
+  hook = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d));
+    req.on("end", () => {
+      received.push(JSON.parse(body));
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  closeDb();
+  setEnv({
+    STACKS_DIR: repo.dir,
+    DATA_DIR: makeTempDir("sync-data"),
+    SYNC_POLICY: "notify",
+    SYNC_PRERELEASES: undefined,
+    PUBLIC_URL: "https://oresi.example.test",
+    NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+  });
+  setSendOptions({ timeoutMs: 2000, retryDelayMs: 50 });
+});
+
+afterAll(async () => {
+  await new Promise((r) => hook.close(r));
+  closeDb();
+  setEnv({ NOTIFY_WEBHOOK_URL: undefined, PUBLIC_URL: undefined, SYNC_POLICY: undefined });
+  repo.cleanup();
+});
+
+beforeEach(() => {
+  received.length = 0;
+});
+
+const localTags = () => repo.git("tag", "--list", "v*").split("\n").filter(Boolean);
+
+describe("sync under the notify policy", () => {
+  it("first sync fetches; with nothing newer than HEAD's release it announces nothing", async () => {
+    const run = await runSync("manual");
+    expect(run).toMatchObject({ trigger: "manual", outcome: "fetched" });
+    expect(run.message).toContain("v1.1.0 is the newest release");
+    await flushNotifications();
+    expect(received).toEqual([]);
+  });
+
+  it("finds a tag pushed upstream, fetches it, and announces it once (nothing is deployed)", async () => {
+    const web = upstream.stack("web");
+    upstream.commit({ [`${web}/.env`]: "WEB_TAG=1.0.0\nAPP_MODE=prod\n" }, "web back to 1.0.0");
+    upstream.tag("v1.2.0", "Release v1.2.0");
+    expect(localTags()).not.toContain("v1.2.0");
+
+    const run = await runSync("webhook");
+    expect(run.outcome).toBe("announced");
+    expect(run.message).toContain("v1.2.0 is available");
+    expect(localTags()).toContain("v1.2.0");
+    await flushNotifications();
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({
+      event: "release.found",
+      title: "New release v1.2.0",
+      url: "https://oresi.example.test/releases/v1.2.0",
+      release: "v1.2.0",
+    });
+    // Nothing was deployed: notify only announces.
+    expect((db().prepare("SELECT COUNT(*) AS n FROM deployments").get() as { n: number }).n).toBe(0);
+    expect(syncStatus()).toMatchObject({ policy: "notify", available: { tag: "v1.2.0" }, lastRun: { outcome: "announced" }, lastError: null });
+
+    // The same release is not announced twice.
+    received.length = 0;
+    expect((await runSync("schedule")).outcome).toBe("unchanged");
+    await flushNotifications();
+    expect(received).toEqual([]);
+  });
+
+  it("does not fetch when the remote's tags did not change (ls-remote only)", async () => {
+    // Delete a tag locally: a fetch would bring it back; an ls-remote-only sync leaves it gone.
+    repo.git("tag", "-d", "v1.0.0");
+    expect((await runSync("schedule")).outcome).toBe("unchanged");
+    expect(localTags()).not.toContain("v1.0.0");
+    // A change upstream (a new tag) makes the next sync fetch, which restores it too.
+    upstream.tag("v1.2.1-rc.1", "Release candidate");
+    const run = await runSync("schedule");
+    expect(run.outcome).toBe("fetched");
+    expect(localTags()).toEqual(expect.arrayContaining(["v1.0.0", "v1.2.1-rc.1"]));
+    // A pre-release is not offered unless SYNC_PRERELEASES is on.
+    expect(readSyncState().available?.tag).toBe("v1.2.0");
+    setEnv({ SYNC_PRERELEASES: "true" });
+    upstream.tag("v1.2.1-rc.2", "Release candidate 2");
+    expect((await runSync("schedule")).outcome).toBe("announced");
+    expect(readSyncState().available?.tag).toBe("v1.2.1-rc.2");
+    setEnv({ SYNC_PRERELEASES: undefined });
+    await flushNotifications();
+  });
+
+  it("survives a failed fetch: recorded, shown, and retried successfully next time", async () => {
+    const url = repo.git("remote", "get-url", "origin");
+    repo.git("remote", "set-url", "origin", `${repo.root}/no-such-origin.git`);
+    const failed = await runSync("schedule");
+    expect(failed.outcome).toBe("failed");
+    expect(failed.message).toMatch(/Listing tags on origin .* failed/);
+    expect(syncStatus()).toMatchObject({ consecutiveFailures: 1, lastError: { message: failed.message } });
+    expect((await runSync("schedule")).outcome).toBe("failed");
+    expect(syncStatus().consecutiveFailures).toBe(2);
+
+    repo.git("remote", "set-url", "origin", url);
+    const ok = await runSync("schedule");
+    expect(["unchanged", "fetched"]).toContain(ok.outcome);
+    expect(syncStatus()).toMatchObject({ consecutiveFailures: 0, lastError: null });
+  });
+
+  it("never runs two syncs at once: requests during a run share one queued run", async () => {
+    const calls = Array.from({ length: 5 }, () => runSync("manual"));
+    expect(isSyncing()).toBe(true);
+    expect(requestSync("webhook").queued).toBe(true);
+    const runs = await Promise.all(calls);
+    // The first call ran; the four during it (and the webhook request) were served by ONE more run, after it.
+    expect(new Set(runs).size).toBe(2);
+    expect(runs.slice(1).every((r) => r === runs[1])).toBe(true);
+    expect(new Date(runs[1].at).getTime()).toBeGreaterThanOrEqual(new Date(runs[0].at).getTime());
+    expect(isSyncing()).toBe(false);
+  });
+});
