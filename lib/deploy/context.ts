@@ -1,0 +1,59 @@
+import "server-only";
+import { now } from "../db";
+import { appendLog, getDeploymentRow, updateDeployment } from "./store";
+import type { Deployment, LogLine, Step, StepName } from "./types";
+
+/** A running deployment's record: steps, log lines and status, written as they happen. */
+export class DeploymentContext {
+  steps: Step[];
+  current: StepName | null = null;
+
+  constructor(readonly id: string) {
+    this.steps = getDeploymentRow(id)!.steps;
+  }
+
+  log(line: string, stream: LogLine["stream"] = "info"): void {
+    appendLog(this.id, this.current, stream, line);
+  }
+
+  get(): Deployment {
+    return getDeploymentRow(this.id)!;
+  }
+
+  private setStep(name: StepName, patch: Partial<Step>) {
+    this.steps = this.steps.map((s) => (s.name === name ? { ...s, ...patch } : s));
+    updateDeployment(this.id, { steps: this.steps });
+  }
+
+  /** Run one step: persisted as running, then ok (with its duration) or failed. */
+  async step<T>(name: StepName, fn: () => Promise<T>, detail?: (v: T) => string | undefined): Promise<T> {
+    this.current = name;
+    const t0 = performance.now();
+    const startedAt = now();
+    this.setStep(name, { status: "running", startedAt });
+    try {
+      const v = await fn();
+      const durationMs = Math.round(performance.now() - t0);
+      this.setStep(name, { status: "ok", finishedAt: now(), durationMs, detail: detail?.(v) });
+      this.log(`${name}: done in ${durationMs} ms`);
+      return v;
+    } catch (e) {
+      const durationMs = Math.round(performance.now() - t0);
+      this.setStep(name, { status: "failed", finishedAt: now(), durationMs, detail: (e as Error).message });
+      this.log(`${name}: ${(e as Error).message}`, "error");
+      throw e;
+    } finally {
+      this.current = null;
+    }
+  }
+
+  skip(name: StepName, detail: string): void {
+    this.setStep(name, { status: "skipped", detail });
+  }
+
+  /** Mark every step not run as skipped (after a failure). */
+  skipRest(): void {
+    this.steps = this.steps.map((s) => (s.status === "pending" ? { ...s, status: "skipped" } : s.status === "running" ? { ...s, status: "failed" } : s));
+    updateDeployment(this.id, { steps: this.steps });
+  }
+}

@@ -1,0 +1,111 @@
+import "server-only";
+import { z } from "zod";
+import type { Caller } from "../access/caller";
+import { hasRole } from "../access/roles";
+import { config } from "../config";
+import { AppError } from "../errors";
+import { logger } from "../logger";
+import { releaseTag } from "../git/refs";
+import { fetchOrigin } from "../git/remote";
+import { dirtyFiles, repoState } from "../git/state";
+import { invalidateReleases, resolveRelease } from "../git/tags";
+import { adoptIfNeeded } from "./adopt";
+import { deployedRelease } from "./deployed";
+import { newDeploymentId } from "./ids";
+import { acquireAndInsert, conflict, lockHolder } from "./lock";
+import { planRollback } from "./plan";
+import { runDeployment } from "./run";
+import { historyRows, getDeploymentRow, listDeploymentRows } from "./store";
+import type { Deployment, StartInput } from "./types";
+
+export const deploymentBodySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("rollout"), to: z.string().min(1).max(128), force: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal("sync"), to: z.string().min(1).max(128), force: z.boolean().optional() }).strict(),
+  z.object({ kind: z.literal("rollback"), force: z.boolean().optional() }).strict(),
+]);
+
+async function resolveOrFetch(tag: string) {
+  try {
+    return await resolveRelease(tag);
+  } catch (e) {
+    if ((e as AppError).code !== "not_found") throw e;
+    // Maybe just tagged upstream: one fetch (with its timeout), then look again.
+    try {
+      await fetchOrigin(AbortSignal.timeout(config().GIT_TIMEOUT));
+    } catch (f) {
+      throw new AppError("not_found", `There is no release ${tag} here, and fetching from ${config().GIT_REMOTE} failed: ${(f as Error).message}`);
+    }
+    invalidateReleases();
+    return resolveRelease(tag);
+  }
+}
+
+/**
+ * Start a rollout or rollback. The cheap checks run before answering (bad tag 400, unknown
+ * release 404, a deployment running 409, live edits 422, force without admin 403: nothing
+ * changed); the rest runs in the server process. Returns at once with the id and the page.
+ */
+export async function startDeployment(input: StartInput, caller: Caller): Promise<{ id: string; url: string; deployment: Deployment }> {
+  const body = deploymentBodySchema.parse(input);
+  if (body.force && !hasRole(caller.role, "admin")) throw new AppError("forbidden", "Only an admin may force a deployment past live edits.");
+  const held = lockHolder();
+  if (held) throw conflict(held.holder);
+
+  await adoptIfNeeded();
+  const deployed = deployedRelease();
+  let to: string;
+  let exactFrom: string | null = null;
+  if (body.kind === "rollback") {
+    const plan = planRollback(historyRows());
+    if (!plan.available || !plan.target) throw new AppError("conflict", `Nothing to roll back to: ${plan.reason}`);
+    to = plan.target.release;
+    exactFrom = plan.target.deploymentId;
+  } else {
+    to = releaseTag(body.to);
+  }
+  const toSha = await resolveOrFetch(to);
+
+  const dirty = await dirtyFiles();
+  if (dirty.length && !body.force)
+    throw new AppError(
+      "preflight_failed",
+      `The work tree has uncommitted changes (live edits): ${dirty.slice(0, 10).join(", ")}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ""}. Commit or discard them, or ask an admin to force.`,
+      { dirtyFiles: dirty },
+    );
+
+  const id = newDeploymentId();
+  acquireAndInsert({
+    id,
+    kind: body.kind,
+    status: "queued",
+    from: deployed?.tag ?? (await repoState()).headRelease ?? null,
+    to,
+    toSha,
+    actor: { name: caller.onBehalfOf ? `${caller.name} (for ${caller.onBehalfOf})` : caller.name, kind: caller.kind, via: caller.kind === "key" ? "api" : caller.kind === "system" ? "schedule" : "web" },
+    force: !!body.force,
+  });
+  // The work goes on in this process; its record is in the database from here on.
+  setImmediate(() => {
+    runDeployment(id, { exactFrom }).catch((e) => logger.error("deployment runner crashed", { id, err: e as Error }));
+  });
+  return { id, url: `/deployments/${id}`, deployment: getDeploymentRow(id)! };
+}
+
+export function getDeployment(id: string): Deployment {
+  const d = getDeploymentRow(id);
+  if (!d) throw new AppError("not_found", `There is no deployment ${id}.`);
+  return d;
+}
+
+export function listDeployments(opts: { limit?: number; before?: string; stack?: string } = {}): Deployment[] {
+  return listDeploymentRows(opts);
+}
+
+export function isDeploying(): boolean {
+  return !!lockHolder();
+}
+
+/** The rollback the Overview's button offers, from the history (what the dialog shows). */
+export function rollbackPlan() {
+  return planRollback(historyRows());
+}

@@ -1,0 +1,26 @@
+// Helpers shared by the deployment engine's integration tests and benches (real git, real engine).
+import path from "node:path";
+import { composeUp } from "../docker/compose";
+import { stacksInTree, treeAt } from "../git/read";
+import type { Sha } from "../git/refs";
+import { lockHolder } from "./lock";
+import { getDeploymentRow } from "./store";
+import type { Deployment } from "./types";
+
+/** Bring every stack of the work tree's HEAD up, as a person would have before Oresi. */
+export async function upAll(stacksDir: string, head: string): Promise<string[]> {
+  const stacks = stacksInTree(await treeAt(head as Sha)).map((s) => s.name as string);
+  await Promise.all(stacks.map((s) => composeUp(path.join(stacksDir, s), s)));
+  return stacks;
+}
+
+/** Wait until a deployment (and any automatic rollback it started) has finished. */
+export async function waitFinished(id: string, timeoutMs = 60_000): Promise<Deployment> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const d = getDeploymentRow(id);
+    if (d && !["queued", "running", "verifying"].includes(d.status) && !lockHolder()) return d;
+    if (Date.now() > end) throw new Error(`deployment ${id} did not finish in ${timeoutMs} ms: ${JSON.stringify(d?.status)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
