@@ -5,7 +5,7 @@ import { config } from "../config";
 import { AppError } from "../errors";
 import type { Caller } from "./caller";
 import { hasRole, type Role } from "./roles";
-import { clientAddress, inRanges, parseRanges, type IpRange } from "./ip";
+import { PEER_HEADER, addressAllowed, clientIpFrom } from "./address";
 import { isSameOrigin, SAFE_METHODS } from "./csrf";
 import { callerFromSession, readSession } from "./session";
 
@@ -19,27 +19,10 @@ import { callerFromSession, readSession } from "./session";
  */
 export type Access = "public" | "webhook" | Role;
 
-export const PEER_HEADER = "x-oresi-peer";
-
-type HeaderSource = { get(name: string): string | null };
-
-function ranges(name: "CHATOPS_IP_ALLOWLIST" | "TRUSTED_PROXIES"): IpRange[] {
-  return parseRanges(config()[name]);
-}
-
-/** The client address: the socket peer, or X-Forwarded-For when the peer is a trusted proxy. */
-export function clientIpFrom(headers: HeaderSource): string {
-  return clientAddress(headers.get(PEER_HEADER), headers.get("x-forwarded-for"), ranges("TRUSTED_PROXIES"));
-}
+export { PEER_HEADER, addressAllowed, clientIpFrom };
 
 export function clientIp(req: NextRequest): string {
   return clientIpFrom(req.headers);
-}
-
-/** With CHATOPS_IP_ALLOWLIST set, only those addresses get in. */
-export function addressAllowed(ip: string): boolean {
-  const allow = ranges("CHATOPS_IP_ALLOWLIST");
-  return allow.length === 0 || inRanges(ip, allow);
 }
 
 /** Compare two secrets in constant time (hashing first, so lengths do not leak). */

@@ -1,0 +1,32 @@
+// GET /api/audit – the audit trail, newest first, filtered; ?format=jsonl exports every match
+import { route } from "@/lib/http/route";
+import { auditQuerySchema, exportAudit, listAudit } from "@/lib/audit/query";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({ access: "viewer" }, async (ctx) => {
+  const q = ctx.query(auditQuerySchema);
+  if (q.format === "jsonl") {
+    const it = exportAudit(q);
+    const enc = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        // a few hundred lines per pull, so a large trail streams without filling memory
+        for (let i = 0; i < 500; i++) {
+          const n = it.next();
+          if (n.done) return controller.close();
+          controller.enqueue(enc.encode(n.value));
+        }
+      },
+    });
+    const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, "");
+    return new Response(body, {
+      headers: {
+        "Content-Type": "application/x-ndjson; charset=utf-8",
+        "Content-Disposition": `attachment; filename="oresi-audit-${stamp}.jsonl"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  }
+  return listAudit(q);
+});
