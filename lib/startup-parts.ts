@@ -1,6 +1,7 @@
 import "server-only";
 import { registerDeploy } from "./deploy/startup";
 import { registerIntents } from "./intents/startup";
+import { registerKumaStatusCheck } from "./kuma/status";
 import { registerSync } from "./sync/startup";
 
 // Each part of the product that needs start-up work imports its registration here,
@@ -8,5 +9,6 @@ import { registerSync } from "./sync/startup";
 export function registerStartupParts(): void {
   registerDeploy(); // first: recover interrupted deployments before anything schedules one
   registerIntents();
+  registerKumaStatusCheck(); // the richer Kuma line of /api/status
   registerSync();
 }

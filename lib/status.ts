@@ -100,12 +100,13 @@ export async function checkDatabase(): Promise<DependencyStatus> {
   });
 }
 
-const checks: Record<DependencyStatus["name"], () => Promise<DependencyStatus>> = {
+// A singleton: instrumentation (where parts register) and each route are separate bundles.
+const checks = singleton("status.checks", (): Record<DependencyStatus["name"], () => Promise<DependencyStatus>> => ({
   stacks: checkStacks,
   docker: checkDocker,
   kuma: checkKuma,
   database: checkDatabase,
-};
+}));
 
 /** Replace a dependency check (adapters register richer ones than the defaults above). */
 export function registerDependencyCheck(name: DependencyStatus["name"], fn: () => Promise<DependencyStatus>): void {
