@@ -1,0 +1,164 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import { docker, dockerError } from "./client";
+import { inspectContainer } from "./containers";
+import { config } from "../config";
+import { AppError } from "../errors";
+import { errorMatcher, LogDemuxer, type LogLine } from "./log-parse";
+
+export type { LogLine } from "./log-parse";
+
+/** A container id (hex prefix) or name, as Docker accepts it. */
+const CONTAINER_REF_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export function containerRef(v: string): string {
+  if (!CONTAINER_REF_RE.test(v)) throw new AppError("bad_request", `"${v.slice(0, 80)}" is not a container id or name.`);
+  return v;
+}
+
+export const MAX_TAIL = 5000;
+const MAX_TAIL_BYTES = 8 * 1024 * 1024;
+
+export interface LogQuery {
+  tail?: number;
+  /** Only lines after this time (Date, ISO string or unix seconds). */
+  since?: Date | string | number;
+  signal?: AbortSignal;
+}
+
+function sinceSeconds(s: LogQuery["since"]): number | undefined {
+  if (s === undefined || s === "") return undefined;
+  const t = s instanceof Date ? s.getTime() / 1000 : typeof s === "number" ? s : new Date(s).getTime() / 1000;
+  if (!Number.isFinite(t)) throw new AppError("bad_request", `since=${String(s).slice(0, 40)} is not a time: use an ISO time such as 2026-01-31T12:00:00Z.`);
+  return Math.floor(t);
+}
+
+async function openLogStream(id: string, opts: { follow: boolean; tail?: number | "all"; since?: number; signal?: AbortSignal }) {
+  containerRef(id);
+  const info = await inspectContainer(id);
+  const options: Record<string, unknown> = { follow: opts.follow, stdout: true, stderr: true, timestamps: true, tail: opts.tail ?? "all" };
+  if (opts.since !== undefined) options.since = opts.since;
+  try {
+    // isStream always: dockerode would buffer a non-follow response whole, and a log can be huge.
+    const stream = await new Promise<Readable>((resolve, reject) =>
+      docker().modem.dial(
+        {
+          path: `/containers/${info.id}/logs?`,
+          method: "GET",
+          isStream: true,
+          abortSignal: opts.signal,
+          statusCodes: { 200: true, 404: "no such container", 500: "server error" },
+          options,
+        },
+        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as Readable)),
+      ),
+    );
+    return { stream, tty: info.tty, id: info.id };
+  } catch (e) {
+    throw dockerError(e, `Logs of ${id.slice(0, 12)}`);
+  }
+}
+
+export interface LogTail {
+  containerId: string;
+  lines: LogLine[];
+  errorCount: number;
+  /** True when the byte cap stopped the read early. */
+  truncated: boolean;
+}
+
+/** The last N lines (≤ 5000), stdout and stderr told apart, ANSI stripped, error lines flagged. Bounded in bytes too. */
+export async function containerLogs(id: string, q: LogQuery = {}): Promise<LogTail> {
+  const tail = Math.max(1, Math.min(MAX_TAIL, Math.floor(q.tail ?? 200)));
+  const since = sinceSeconds(q.since);
+  const { stream, tty, id: full } = await openLogStream(id, { follow: false, tail, since, signal: q.signal });
+  const lines: LogLine[] = [];
+  let bytes = 0;
+  let truncated = false;
+  const isError = errorMatcher(config().LOG_ERROR_PATTERNS);
+  const demux = new LogDemuxer(!tty, isError, (l) => {
+    lines.push(l);
+    if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
+  });
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (d: Buffer) => {
+      bytes += d.length;
+      if (bytes > MAX_TAIL_BYTES) {
+        truncated = true;
+        stream.destroy();
+        return resolve();
+      }
+      demux.push(d);
+    });
+    stream.on("end", () => resolve());
+    stream.on("close", () => resolve());
+    stream.on("error", (e) => (q.signal?.aborted ? resolve() : reject(dockerError(e, `Logs of ${id.slice(0, 12)}`))));
+  });
+  demux.end();
+  while (lines.length > tail) lines.shift();
+  return { containerId: full, lines, errorCount: lines.filter((l) => l.error).length, truncated };
+}
+
+/**
+ * Follow a container's logs: the last `tail` lines, then each new line. Returns a stop
+ * function. `pause`/`resume` let a slow reader apply back-pressure to Docker.
+ */
+export async function followLogs(
+  id: string,
+  onLine: (l: LogLine) => void,
+  opts: { tail?: number; since?: LogQuery["since"]; signal?: AbortSignal; onEnd?: (err?: Error) => void } = {},
+): Promise<{ stop(): void; pause(): void; resume(): void; containerId: string }> {
+  const tail = Math.max(0, Math.min(MAX_TAIL, Math.floor(opts.tail ?? 100)));
+  const { stream, tty, id: full } = await openLogStream(id, { follow: true, tail, since: sinceSeconds(opts.since), signal: opts.signal });
+  const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), onLine);
+  let ended = false;
+  const end = (err?: Error) => {
+    if (ended) return;
+    ended = true;
+    demux.end();
+    stream.destroy();
+    opts.onEnd?.(err);
+  };
+  stream.on("data", (d: Buffer) => demux.push(d));
+  stream.on("end", () => end());
+  stream.on("error", (e) => end(opts.signal?.aborted ? undefined : e));
+  opts.signal?.addEventListener("abort", () => end(), { once: true });
+  return { stop: () => end(), pause: () => stream.pause(), resume: () => stream.resume(), containerId: full };
+}
+
+export interface ErrorCount {
+  lines: number;
+  errors: number;
+  /** Up to 20 error lines, for a verification report. */
+  samples: LogLine[];
+}
+
+/** Count a container's error lines (LOG_ERROR_PATTERNS) since a time, without keeping the log in memory. */
+export async function countErrorLines(id: string, since: Date | string | number, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<ErrorCount> {
+  const { stream, tty } = await openLogStream(id, { follow: false, tail: "all", since: sinceSeconds(since), signal: opts.signal });
+  const out: ErrorCount = { lines: 0, errors: 0, samples: [] };
+  const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), (l) => {
+    out.lines++;
+    if (l.error) {
+      out.errors++;
+      if (out.samples.length < 20) out.samples.push(l);
+    }
+  });
+  const max = opts.maxBytes ?? 64 * 1024 * 1024;
+  let bytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (d: Buffer) => {
+      bytes += d.length;
+      demux.push(d);
+      if (bytes > max) {
+        stream.destroy();
+        resolve();
+      }
+    });
+    stream.on("end", () => resolve());
+    stream.on("close", () => resolve());
+    stream.on("error", (e) => (opts.signal?.aborted ? resolve() : reject(dockerError(e, `Logs of ${id.slice(0, 12)}`))));
+  });
+  demux.end();
+  return out;
+}

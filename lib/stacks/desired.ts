@@ -1,0 +1,180 @@
+import "server-only";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { config } from "../config";
+import { deployedRelease } from "../deploy/deployed";
+import { composeConfig, configHashes, detectCompose } from "../docker/compose";
+import { imageForTag, listImages } from "../docker/containers";
+import type { ImageInfo } from "../docker/types";
+import { parseXOresi, type XOresi } from "../docker/x-oresi";
+import { exportStackAt, readFilesAt, stacksInTree, treeAt, type StackFiles } from "../git/read";
+import type { Sha } from "../git/refs";
+import { repoState } from "../git/state";
+import { resolveRelease } from "../git/tags";
+import { singleton } from "../singleton";
+
+// What the deployed release says should run, per stack: services and images after .env
+// interpolation, and the config hash Compose would label each container with. Computed by
+// the Compose CLI on the stack's files exported at that commit, and cached per (stack, commit)
+// for good: a commit never changes, so a warm page view spawns no process at all.
+
+export interface DesiredService {
+  name: string;
+  image: string | null;
+  build: boolean;
+  configHash: string | null;
+}
+
+export interface DesiredStack {
+  stack: string;
+  commit: Sha;
+  composeFile: string;
+  /** The compose file's text at the commit (secrets live in .env, which is never shown). */
+  composeText: string;
+  services: DesiredService[];
+  xOresi: XOresi;
+  /** Compose refused the files (a bad file at the release); services are then empty. */
+  error?: string;
+}
+
+export interface DesiredTarget {
+  commit: Sha;
+  /** The release tag, or "HEAD" before the first deployment. */
+  ref: string;
+  source: "deployed" | "head";
+}
+
+/** The commit the desired state is read at: the deployed release, else the release HEAD is at, else HEAD. */
+export async function desiredTarget(): Promise<DesiredTarget> {
+  let deployed = null;
+  try {
+    deployed = deployedRelease();
+  } catch {
+    deployed = null;
+  }
+  if (deployed) return { commit: deployed.sha ?? (await resolveRelease(deployed.tag)), ref: deployed.tag, source: "deployed" };
+  const st = await repoState(2000);
+  if (!st.head) throw new Error("The stacks repository has no commit yet.");
+  return { commit: st.head, ref: st.headRelease ?? "HEAD", source: "head" };
+}
+
+const stacksByCommit = singleton("stacks.byCommit", () => new Map<string, Promise<StackFiles[]>>());
+const stats = singleton("stacks.desired.stats", () => ({ computed: 0 }));
+
+/** How many desired states were computed with the Compose CLI (tests: a warm view computes none). */
+export function desiredStats(): { computed: number } {
+  return { ...stats };
+}
+
+function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>, max = 500): Promise<T> {
+  let p = map.get(key);
+  if (!p) {
+    p = make();
+    map.set(key, p);
+    // Failures (Compose missing, a git hiccup) are retried on the next view, not cached forever.
+    p.catch(() => setTimeout(() => map.delete(key), 30_000).unref());
+    if (map.size > max) map.delete(map.keys().next().value!);
+  }
+  return p;
+}
+
+export function stacksAt(commit: Sha): Promise<StackFiles[]> {
+  return memo(stacksByCommit, commit, async () => stacksInTree(await treeAt(commit)), 32);
+}
+
+// A few Compose processes at once at most, however many stacks are cold.
+const gate = singleton("stacks.desired.gate", () => ({ running: 0, queue: [] as (() => void)[] }));
+async function limited<T>(fn: () => Promise<T>, max = 3): Promise<T> {
+  if (gate.running >= max) await new Promise<void>((r) => gate.queue.push(r));
+  gate.running++;
+  try {
+    return await fn();
+  } finally {
+    gate.running--;
+    gate.queue.shift()?.();
+  }
+}
+
+interface ConfigPart {
+  composeText: string;
+  services: { name: string; image: string | null; build: boolean }[];
+  error?: string;
+}
+
+/** Export the stack at the commit to a temp folder and run fn with Compose options pointing at it. */
+async function withExport<T>(commit: Sha, files: StackFiles, fn: (dir: string, opts: { files: string[]; envFile: string; projectDirectory: string }) => Promise<T>): Promise<T> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-desired-"));
+  try {
+    const dir = await exportStackAt(commit, files, tmp);
+    // The release's .env (or an empty one, so the work tree's is never read), and the real
+    // stack folder as project directory, so bind mounts hash as they will when deployed.
+    let envFile = path.join(dir, ".env");
+    if (!fs.existsSync(envFile)) {
+      envFile = path.join(tmp, "empty.env");
+      fs.writeFileSync(envFile, "");
+    }
+    return await fn(dir, { files: [path.join(dir, path.basename(files.composeFile))], envFile, projectDirectory: path.join(config().stacksDir, files.name) });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const configCache = singleton("stacks.desired.config", () => new Map<string, Promise<ConfigPart>>());
+const hashCache = singleton("stacks.desired.hash", () => new Map<string, Promise<Record<string, string>>>());
+
+function configAt(commit: Sha, files: StackFiles): Promise<ConfigPart> {
+  return memo(configCache, `${files.name}@${commit}`, () =>
+    limited(async () => {
+      stats.computed++;
+      const text = (await readFilesAt(commit, [files.composeFile])).get(files.composeFile)?.toString("utf8") ?? "";
+      try {
+        const cfg = await withExport(commit, files, (dir, opts) => composeConfig(dir, files.name, opts));
+        return { composeText: text, services: cfg.services.map((s) => ({ name: s.name, image: s.image, build: s.build })) };
+      } catch (e) {
+        if ((e as { code?: string }).code === "upstream_error") return { composeText: text, services: [], error: (e as Error).message };
+        throw e;
+      }
+    }),
+  );
+}
+
+/**
+ * Compose v1 hashes the local image ID into the config hash (v2 does not), so for v1 the
+ * key also names the IDs the service tags point to now: a pull or a re-tag recomputes once.
+ */
+async function hashesAt(commit: Sha, files: StackFiles, cfg: ConfigPart, images: ImageInfo[]): Promise<Record<string, string>> {
+  const v1 = (await detectCompose()).major === 1;
+  const ids = v1 ? cfg.services.map((s) => (s.image ? (imageForTag(images, s.image)?.id.slice(7, 19) ?? "-") : "b")).join(",") : "";
+  return memo(hashCache, `${files.name}@${commit}#${ids}`, () =>
+    limited(async () => {
+      stats.computed++;
+      return withExport(commit, files, (dir, opts) => configHashes(dir, files.name, opts)).catch((e) => {
+        if ((e as { code?: string }).code === "upstream_error") return {};
+        throw e;
+      });
+    }),
+  );
+}
+
+/** The desired state of one stack at a commit (config cached for good; hashes per image IDs on v1). */
+export async function desiredStack(commit: Sha, files: StackFiles, images: ImageInfo[] = []): Promise<DesiredStack> {
+  const cfg = await configAt(commit, files);
+  const hashes = cfg.error ? {} : await hashesAt(commit, files, cfg, images);
+  return {
+    stack: files.name,
+    commit,
+    composeFile: files.composeFile,
+    composeText: cfg.composeText,
+    xOresi: parseXOresi(cfg.composeText).settings,
+    services: cfg.services.map((s) => ({ ...s, configHash: hashes[s.name] ?? null })),
+    ...(cfg.error ? { error: cfg.error } : {}),
+  };
+}
+
+/** The desired state of every stack at the target commit. */
+export async function desiredStacks(target?: DesiredTarget): Promise<{ target: DesiredTarget; stacks: DesiredStack[] }> {
+  const t = target ?? (await desiredTarget());
+  const [list, images] = await Promise.all([stacksAt(t.commit), listImages().catch(() => [] as ImageInfo[])]);
+  return { target: t, stacks: await Promise.all(list.map((f) => desiredStack(t.commit, f, images))) };
+}

@@ -1,0 +1,73 @@
+// Shapes of the stacks model, shared by lib/stacks, the API and the UI (no server imports).
+import type { ContainerInfo, Health } from "../docker/types";
+
+export type DriftKind = "image_differs" | "config_differs" | "missing" | "extra" | "stale_image" | "update_available";
+
+export const DRIFT_LABEL: Record<DriftKind, string> = {
+  image_differs: "image differs",
+  config_differs: "config differs",
+  missing: "missing",
+  extra: "extra",
+  stale_image: "stale image",
+  update_available: "update available",
+};
+
+export type StackStatus = "ok" | "warn" | "bad" | "unknown";
+
+export interface ContainerView extends ContainerInfo {
+  /** The reference the container was created with (Config.Image). */
+  configuredImage: string;
+  restartCount: number | null;
+  startedAt: string | null;
+  /** Repo digest of the container's image (sha256:…), when it came from a registry. */
+  digest: string | null;
+}
+
+export interface ServiceDrift {
+  kind: DriftKind;
+  /** One plain sentence: "runs oresi-test/web:1.0.0, the release says oresi-test/web:1.1.0". */
+  text: string;
+}
+
+export interface ServiceView {
+  name: string;
+  desired: { image: string | null; configHash: string | null; version: string | null } | null;
+  containers: ContainerView[];
+  drift: ServiceDrift[];
+  status: StackStatus;
+  health: Health;
+}
+
+export interface StackView {
+  name: string;
+  status: StackStatus;
+  /** Why the status is not ok, in a few words. */
+  reason: string | null;
+  drifted: boolean;
+  services: ServiceView[];
+  /** Compose refused the stack's files at the release. */
+  desiredError?: string;
+  /** Worst Kuma monitor state of the stack (null: none, or Kuma not configured). */
+  monitors: { state: string | null; total: number; down: number } | null;
+}
+
+export interface ProjectGroup {
+  /** The compose project, or null for containers outside Compose. */
+  project: string | null;
+  containers: ContainerView[];
+}
+
+export interface StacksReport {
+  target: { commit: string; ref: string; source: "deployed" | "head" };
+  repo: { head: string | null; headAtTarget: boolean; dirtyFiles: string[]; error?: string };
+  /** Repository-level drift in plain sentences (live edits, HEAD not at the deployed release). */
+  repoDrift: string[];
+  stacks: StackView[];
+  /** Containers that belong to no stack of the release. */
+  others: ProjectGroup[];
+  counts: { containers: number; running: number; healthy: number; unhealthy: number; drifted: number; stacks: number; driftedStacks: number };
+  /** Every drift, one sentence each, for the Overview. */
+  problems: { stack: string; service: string | null; kind: DriftKind | "unhealthy" | "repo"; text: string }[];
+  updatesCheckedAt: string | null;
+  generatedAt: string;
+}
