@@ -106,3 +106,30 @@ export async function exportStackAt(commit: Sha, stack: StackFiles, dest: string
   }
   return dir;
 }
+
+/** Read files of several commits in ONE `git cat-file --batch`; key "<sha>:<path>", missing files map to null. */
+export async function readFilesMulti(specs: { commit: Sha; path: string }[]): Promise<Map<string, Buffer | null>> {
+  const result = new Map<string, Buffer | null>();
+  const keys = [...new Set(specs.map((s) => `${s.commit}:${repoPath(s.path)}`))];
+  if (!keys.length) return result;
+  let out: Buffer;
+  try {
+    out = await gitRaw(["cat-file", "--batch"], { input: keys.map((k) => `${k}\n`).join("") });
+  } catch (e) {
+    throw gitError(e, "Reading files");
+  }
+  let pos = 0;
+  for (const k of keys) {
+    const nl = out.indexOf(0x0a, pos);
+    const header = out.subarray(pos, nl).toString("utf8");
+    pos = nl + 1;
+    if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
+      result.set(k, null);
+      continue;
+    }
+    const size = Number(header.split(" ")[2]);
+    result.set(k, out.subarray(pos, pos + size));
+    pos += size + 1;
+  }
+  return result;
+}

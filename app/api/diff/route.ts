@@ -1,0 +1,13 @@
+// GET /api/diff?from=&to= – per stack, unified diff of compose and env files (secrets masked); "deployed" names the deployed release
+import { z } from "zod";
+import { route } from "@/lib/http/route";
+import { releaseDiff } from "@/lib/releases/diff";
+
+export const dynamic = "force-dynamic";
+
+const diffQuerySchema = z.object({ from: z.string().min(1).max(128), to: z.string().min(1).max(128) });
+
+export const GET = route({ access: "viewer" }, async (ctx) => {
+  const q = ctx.query(diffQuerySchema);
+  return releaseDiff(q.from, q.to);
+});
