@@ -7,6 +7,7 @@ export const NAV = [
   { href: "/", label: "Overview" },
   { href: "/releases", label: "Releases" },
   { href: "/stacks", label: "Stacks" },
+  { href: "/monitors", label: "Monitors" },
   { href: "/deployments", label: "Deployments" },
   { href: "/audit", label: "Audit" },
 ] as const;
