@@ -1,16 +1,27 @@
 import { Card, PageHeader } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { ReleaseCard } from "@/components/overview/release-card";
+import { DeployProblems } from "@/components/overview/problems";
+import { RecentDeployments } from "@/components/overview/recent-deployments";
 import { status } from "@/lib/status";
 import { config } from "@/lib/config";
+import { KumaSummary } from "@/components/kuma/kuma-summary";
+import { overviewData } from "@/lib/deploy/overview";
 
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
   const report = await status();
   const stacks = report.dependencies.find((d) => d.name === "stacks");
+  const repoOk = !!stacks && stacks.status === "ok";
+  const deploy = repoOk ? await overviewData() : null;
   return (
     <>
       <PageHeader title="Overview" />
+      {deploy ? <ReleaseCard data={deploy} /> : null}
+      {deploy ? <DeployProblems data={deploy} /> : null}
+      {/* Other parts' summaries (containers, Kuma, sync) go below, one line each. */}
+      <KumaSummary />
       {stacks && stacks.status !== "ok" ? (
         <Card title="Set up your stacks repository" className="mb-4">
           <p className="mb-2">{stacks.reason}.</p>
@@ -22,6 +33,7 @@ export default async function OverviewPage() {
           </p>
         </Card>
       ) : null}
+      {deploy ? <RecentDeployments deployments={deploy.recent} /> : null}
       <Card title="Dependencies">
         <ul className="divide-y divide-slate-200 dark:divide-slate-800">
           {report.dependencies.map((d) => (

@@ -1,10 +1,20 @@
-import { PageHeader, Card } from "@/components/ui/card";
+import { Card, PageHeader } from "@/components/ui/card";
+import { HistoryTable } from "@/components/deployments/history-table";
+import { pageCaller } from "@/lib/access/page";
+import { listDeployments } from "@/lib/deploy";
 
-export default function DeploymentsPage() {
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Deployments" };
+
+export default async function DeploymentsPage() {
+  await pageCaller();
+  const deployments = listDeployments({ limit: 200 });
   return (
     <>
       <PageHeader title="Deployments" />
-      <Card>Rollouts and rollbacks.</Card>
+      <Card>
+        <HistoryTable deployments={deployments} />
+      </Card>
     </>
   );
 }

@@ -1,0 +1,107 @@
+"use client";
+
+// The one button that starts a deployment (rollout or rollback) after a confirmation that
+// says exactly what will change. Small on purpose: the intents part may route its action
+// through POST /api/intents/{name} instead (see `action`).
+import { useState, type ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { useQueryClient } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/access/role";
+import { ConfirmDialog } from "./confirm-dialog";
+
+export type StartBody = { kind: "rollout"; to: string; force?: boolean } | { kind: "rollback"; force?: boolean };
+
+/** POST the deployment; resolves with its page, or throws the server's message. */
+export async function postDeployment(body: StartBody): Promise<{ id: string; url: string }> {
+  const res = await fetch("/api/deployments", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => ({}))) as { id?: string; url?: string; error?: { message: string; details?: { url?: string } } };
+  if (res.status !== 202 || !json.id) throw new Error(json.error?.message ?? `The server answered ${res.status}.`);
+  return { id: json.id, url: json.url ?? `/deployments/${json.id}` };
+}
+
+export function StartDeploymentButton({
+  body,
+  label,
+  title,
+  summary,
+  variant = "primary",
+  action = postDeployment,
+}: {
+  body: StartBody;
+  label: ReactNode;
+  title: string;
+  /** Exactly what will change, e.g. "1 stack: web — oresi-test/web 1.1.0 → 1.0.0". */
+  summary: ReactNode;
+  variant?: "primary" | "secondary" | "danger";
+  action?: (body: StartBody) => Promise<{ url: string }>;
+}) {
+  const allowed = useCan("operator");
+  const router = useRouter();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <Button
+        variant={variant}
+        disabled={!allowed}
+        title={allowed ? undefined : "Needs the operator role"}
+        onClick={() => {
+          setError(null);
+          setOpen(true);
+        }}
+      >
+        {label}
+      </Button>
+      <ConfirmDialog
+        open={open}
+        title={title}
+        confirmLabel={typeof label === "string" ? label : "Confirm"}
+        danger={body.kind === "rollback"}
+        busy={busy}
+        error={error}
+        onCancel={() => setOpen(false)}
+        onConfirm={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            const r = await action(body);
+            setOpen(false);
+            await qc.invalidateQueries();
+            router.push(r.url);
+          } catch (e) {
+            setError((e as Error).message);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {summary}
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** "Roll back to vX" with the plan's summary. */
+export function RollbackButton({ to, summary }: { to: string; summary: string }) {
+  return (
+    <StartDeploymentButton
+      body={{ kind: "rollback" }}
+      label={`Roll back to ${to}`}
+      title={`Roll back to ${to}?`}
+      variant="danger"
+      summary={<p data-testid="rollback-summary">{summary}</p>}
+    />
+  );
+}
+
+/** "Roll out vY" with what the release changes. */
+export function RolloutButton({ to, summary, label, variant = "primary" }: { to: string; summary: ReactNode; label?: ReactNode; variant?: "primary" | "secondary" }) {
+  return <StartDeploymentButton body={{ kind: "rollout", to }} label={label ?? `Roll out ${to}`} title={`Roll out ${to}?`} variant={variant} summary={summary} />;
+}
