@@ -1,0 +1,23 @@
+// GET /api/containers/{id}/logs – tail (?tail=N&since=ISO) or, with ?follow=1, server-sent events
+import { z } from "zod";
+import { route } from "@/lib/http/route";
+import { containerLogs, containerRef, MAX_TAIL } from "@/lib/docker/logs";
+import { followLogsResponse } from "@/lib/stacks/log-stream";
+
+export const dynamic = "force-dynamic";
+
+const querySchema = z.object({
+  tail: z.coerce.number().int().min(1).max(MAX_TAIL).default(200),
+  since: z
+    .string()
+    .refine((v) => !Number.isNaN(Date.parse(v)), "an ISO time such as 2026-01-31T12:00:00Z")
+    .optional(),
+  follow: z.enum(["0", "1", "true", "false"]).optional(),
+});
+
+export const GET = route<{ id: string }>({ access: "viewer" }, async (ctx) => {
+  const id = containerRef(ctx.params.id);
+  const q = ctx.query(querySchema);
+  if (q.follow === "1" || q.follow === "true") return followLogsResponse(id, { tail: q.tail, since: q.since, signal: ctx.req.signal });
+  return containerLogs(id, { tail: q.tail, since: q.since, signal: ctx.req.signal });
+});
