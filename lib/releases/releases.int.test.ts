@@ -128,7 +128,8 @@ describe("createRelease", () => {
     ["not greater than the newest", { tag: "v1.1.1" }, "conflict", /not greater than the newest release v1.3.0-rc.1/],
     ["a commit that is not on main", { tag: "v1.4.0", ref: "SIDE" }, "preflight_failed", /is not on origin\/main/],
     ["a bad commit", { tag: "v1.4.0", ref: "HEAD~1" }, "bad_request", /is not a commit/],
-  ])("refuses %s and changes nothing", async (_n, input, code, msg) => {
+  ])("refuses %s and changes nothing", async (_n, given, code, msg) => {
+    let input: { tag: string; ref?: string } = given;
     if (input.ref === "SIDE") {
       repo.git("checkout", "-q", "-b", "side");
       fs.writeFileSync(path.join(repo.dir, "side.txt"), "x");
