@@ -1,0 +1,82 @@
+import path from "node:path";
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
+import { makeTempDir } from "@/e2e/fixtures/sandbox";
+import { reloadConfig } from "../config";
+import { closeDb } from "../db";
+import { invalidateRepoState } from "../git/state";
+import { getDeploymentRow, logsOf } from "./store";
+import { lockHolder } from "./lock";
+import { upAll } from "./testing";
+
+const root = path.resolve(__dirname, "..", "..");
+let repo: StacksRepo;
+let env: Record<string, string>;
+
+function child(args: string[]) {
+  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(__dirname, "crash-child.ts"), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+beforeAll(async () => {
+  repo = createStacksRepo({ tag: "crash" });
+  repo.git("checkout", "-q", "--detach", "v1.0.0");
+  env = { STACKS_DIR: repo.dir, DATA_DIR: makeTempDir("crash-data"), VERIFY_TIMEOUT: "20s", INTENTS_DIR: path.join(root, "intents") };
+  closeDb();
+  Object.assign(process.env, env);
+  reloadConfig();
+  invalidateRepoState();
+  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+});
+afterAll(() => {
+  closeDb();
+  repo?.cleanup();
+});
+
+describe("crash in the middle of a rollout", () => {
+  it("SIGKILL mid-rollout, then start-up: the deployment reads interrupted and the lock is free", async () => {
+    const c = child(["start", "v1.1.0"]);
+    let out = "";
+    let err = "";
+    c.stderr.on("data", (d) => (err += d));
+    const id = await new Promise<string>((resolve, reject) => {
+      c.stdout.on("data", (d) => {
+        out += d;
+        const m = /started (\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      c.on("exit", (code) => reject(new Error(`child exited ${code}: ${out}${err}`)));
+    });
+    // Kill it once it is past the switch (bringing stacks up or verifying).
+    const end = Date.now() + 30_000;
+    for (;;) {
+      const d = getDeploymentRow(id)!;
+      if (d.steps.some((s) => s.name === "up" && s.status !== "pending")) break;
+      if (Date.now() > end || !["queued", "running", "verifying"].includes(d.status)) throw new Error(`never got mid-rollout: ${JSON.stringify(d.steps)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    c.kill("SIGKILL");
+    await new Promise((r) => c.once("exit", r));
+    expect(["running", "verifying"]).toContain(getDeploymentRow(id)!.status);
+    expect(lockHolder()?.holder).toBe(id);
+
+    // The server's real start-up path in a fresh process.
+    const s = child(["startup"]);
+    let sout = "";
+    s.stdout.on("data", (d) => (sout += d));
+    const code = await new Promise((r) => s.once("exit", r));
+    expect(code).toBe(0);
+    const report = JSON.parse(sout.trim().split("\n").pop()!);
+    expect(report.lock).toBeNull();
+    expect(report.deployments.find((d: { id: string }) => d.id === id).status).toBe("interrupted");
+    const d = getDeploymentRow(id)!;
+    expect(d.status).toBe("interrupted");
+    expect(d.finishedAt).toBeTruthy();
+    expect(logsOf(id).some((l) => l.line.startsWith("Interrupted: the server process"))).toBe(true);
+    expect(lockHolder()).toBeNull();
+  });
+});
