@@ -1,0 +1,24 @@
+// npm run bench: run each bench module and print its figures (never asserts timings).
+// Modules export `run(): Promise<Record<string, string | number>>`. Register yours below.
+import os from "node:os";
+
+const benches: { name: string; load: () => Promise<{ run: () => Promise<Record<string, string | number>> }> }[] = [
+  { name: "git: 2,000 tags", load: () => import("./git-tags") },
+];
+
+async function main() {
+  const only = process.argv[2];
+  console.log(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}, ${os.platform()}`);
+  for (const b of benches) {
+    if (only && !b.name.includes(only)) continue;
+    const t0 = performance.now();
+    const figures = await (await b.load()).run();
+    console.log(`\n== ${b.name} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    for (const [k, v] of Object.entries(figures)) console.log(`  ${k}: ${v}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
