@@ -4,6 +4,7 @@ import { registerDeploy } from "./deploy/startup";
 import { registerIntents } from "./intents/startup";
 import { registerKumaStatusCheck } from "./kuma/status";
 import { registerSync } from "./sync/startup";
+import { registerStacks } from "./stacks/startup";
 
 // Each part of the product that needs start-up work imports its registration here,
 // so that instrumentation stays one line and the order is visible in one place.
@@ -13,4 +14,5 @@ export function registerStartupParts(): void {
   registerIntents();
   registerKumaStatusCheck(); // the richer Kuma line of /api/status
   registerSync();
+  registerStacks(); // image update checks on a slow schedule
 }
