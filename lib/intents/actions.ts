@@ -3,15 +3,20 @@ import path from "node:path";
 import { config } from "../config";
 import { AppError } from "../errors";
 import type { Caller } from "../access/caller";
-import { lockHolder, conflict } from "../deploy/lock";
+import { startDeployment, rollbackPlan } from "../deploy";
+import { conflict, lockHolder } from "../deploy/lock";
 import { composeRestart } from "../docker/compose";
 import { invalidateContainers } from "../docker/containers";
 import { stackName } from "../git/refs";
+import { createRelease } from "../releases/create";
+import { invalidateStacksReport, stacksReport } from "../stacks/report";
+import { runSync } from "../sync/run";
 import type { ActionName } from "./schema";
 import type { ParamValue } from "./values";
 
 // The built-in actions. Each calls exactly one function of the part that owns it
-// (deployments, releases, Docker, sync); an intent can only choose among these.
+// (deployments: lib/deploy, tags: lib/releases, sync: lib/sync, stacks and Compose:
+// lib/stacks and lib/docker); an intent can only choose among these.
 
 export interface ActionResult {
   status: number;
@@ -21,29 +26,107 @@ export interface ActionResult {
   deploymentId?: string;
 }
 
-type Action = (p: Record<string, ParamValue>, caller: Caller) => Promise<ActionResult>;
-
-function notYet(what: string): Action {
-  return async () => {
-    throw new AppError("dependency_down", `The ${what} action is not available yet in this build.`);
-  };
+export interface ActionCall {
+  params: Record<string, ParamValue>;
+  caller: Caller;
+  via: "api" | "chat";
 }
 
-const restartStack: Action = async (p) => {
-  const stack = stackName(p.stack);
+type Action = (c: ActionCall) => Promise<ActionResult>;
+
+const forWhom = (caller: Caller) => (caller.onBehalfOf ? ` for ${caller.onBehalfOf}` : "");
+
+const rollout: Action = async ({ params, caller }) => {
+  const to = String(params.to);
+  const d = await startDeployment({ kind: "rollout", to, force: params.force === true }, caller);
+  return {
+    status: 202,
+    body: { id: d.id, url: d.url, kind: "rollout", from: d.deployment.from, to: d.deployment.to },
+    summary: `Started rollout ${d.deployment.from ?? "(nothing)"} → ${d.deployment.to}${forWhom(caller)}.`,
+    deploymentId: d.id,
+  };
+};
+
+const rollback: Action = async ({ params, caller }) => {
+  // The engine rolls back along the deployed chain (to the release deployed before the
+  // current one, with the exact images it ran). A named release must be that one.
+  if (typeof params.to === "string") {
+    const plan = rollbackPlan();
+    if (!plan.available || !plan.target) throw new AppError("conflict", `Nothing to roll back to: ${plan.reason ?? "no history"}`);
+    if (plan.target.release !== params.to)
+      throw new AppError(
+        "preflight_failed",
+        `A rollback goes back to the release deployed before ${plan.current?.release ?? "the current one"}, which is ${plan.target.release}, not ${params.to}. To deploy ${params.to}, roll it out instead.`,
+      );
+  }
+  const d = await startDeployment({ kind: "rollback" }, caller);
+  return {
+    status: 202,
+    body: { id: d.id, url: d.url, kind: "rollback", from: d.deployment.from, to: d.deployment.to },
+    summary: `Started rollback ${d.deployment.from ?? "(nothing)"} → ${d.deployment.to}${forWhom(caller)}.`,
+    deploymentId: d.id,
+  };
+};
+
+const tag: Action = async ({ params, caller }) => {
+  const r = await createRelease({ tag: String(params.version) }, caller);
+  const { tag: t, sha, subject, date, prerelease } = r.release;
+  return {
+    status: 201,
+    body: { release: { tag: t, sha, subject, date, prerelease }, url: `/releases/${t}` },
+    summary: `Tagged ${t} at ${sha.slice(0, 12)} and pushed it to ${config().GIT_REMOTE}.`,
+  };
+};
+
+const sync: Action = async ({ caller, via }) => {
+  const run = await runSync(via === "chat" ? "chatops" : caller.kind === "user" ? "manual" : "api");
+  return {
+    status: 200,
+    body: { sync: run, ...(run.deploymentId ? { id: run.deploymentId, url: `/deployments/${run.deploymentId}` } : {}) },
+    summary: `Sync ${run.outcome}: ${run.message}`,
+    deploymentId: run.deploymentId,
+  };
+};
+
+const verify: Action = async () => {
+  const report = await stacksReport(0);
+  const bad = report.stacks.filter((s) => s.status !== "ok");
+  const ok = bad.length === 0 && report.problems.length === 0;
+  const release = report.target.ref;
+  const problems = report.problems.map((p) => p.text);
+  const running = report.stacks.flatMap((s) => s.services.flatMap((x) => x.containers)).filter((c) => c.state === "running").length;
+  const summary = ok
+    ? `${release} verified: ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"} ok, ${running} container${running === 1 ? "" : "s"} running.`
+    : `${release} has problems: ${problems.slice(0, 3).join(" ")}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ""}${!problems.length ? bad.map((s) => `${s.name}: ${s.reason ?? s.status}`).join("; ") : ""}`;
+  return {
+    status: 200,
+    body: {
+      ok,
+      release,
+      stacks: report.stacks.map((s) => ({ name: s.name, status: s.status, reason: s.reason, drifted: s.drifted, monitors: s.monitors })),
+      problems,
+      counts: report.counts,
+    },
+    summary,
+  };
+};
+
+const restartStack: Action = async ({ params }) => {
+  const stack = stackName(params.stack);
   const held = lockHolder();
   if (held) throw conflict(held.holder);
   const lines: string[] = [];
   await composeRestart(path.join(config().stacksDir, stack), stack, [], { onLine: (l: string) => lines.push(l), timeoutMs: 120_000 });
   invalidateContainers();
+  invalidateStacksReport();
   return { status: 200, body: { stack, restarted: true, output: lines.slice(-20) }, summary: `Restarted ${stack}.` };
 };
 
 export const ACTION_IMPL: Record<ActionName, Action> = {
-  tag: notYet("tag"),
-  rollout: notYet("rollout"),
-  rollback: notYet("rollback"),
-  sync: notYet("sync"),
-  verify: notYet("verify"),
+  tag,
+  rollout,
+  rollback,
+  sync,
+  verify,
   "restart-stack": restartStack,
 };

@@ -183,7 +183,7 @@ describe("confirm texts and status", () => {
     const b = await res.json();
     expect(b.confirm).toBe(`Restart every container of ${repo.stack("api")}?`);
     const roll = await previewRoute(req("GET", "/api/intents/rollout"), p("rollout"));
-    expect((await roll.json()).confirm).toBe("Roll out v1.1.0 (now nothing deployed)?");
+    expect((await roll.json()).confirm).toBe("Roll out v1.1.0 (now v1.1.0)?");
   });
 
   it("shows intents and bad files in /api/status", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
-import { deployedRelease } from "../deploy/deployed";
-import { planRollback, type RollbackPlan } from "../deploy/plan";
-import { historyRows } from "../deploy/store";
+import { deployedRelease, rollbackPlan } from "../deploy";
+import type { RollbackPlan } from "../deploy/plan";
+import { repoState } from "../git/state";
 import { listReleases, newestRelease, type ReleaseList } from "../git/tags";
 
 // What parameter defaults and confirm texts are resolved against: the deployed release,
@@ -9,7 +9,7 @@ import { listReleases, newestRelease, type ReleaseList } from "../git/tags";
 
 export interface RunContext {
   releases(): Promise<ReleaseList>;
-  /** The deployed release, or null when nothing is deployed yet. */
+  /** The deployed release (or the work tree's release before the first deployment), else null. */
   current(): Promise<string | null>;
   rollbackPlan(): RollbackPlan;
   latest(): Promise<string | null>;
@@ -22,10 +22,11 @@ export function runContext(): RunContext {
   return {
     releases,
     async current() {
-      return deployedRelease()?.tag ?? null;
+      // Before the first deployment, the release the work tree is at (what the engine adopts).
+      return deployedRelease()?.tag ?? (await repoState().catch(() => null))?.headRelease ?? null;
     },
     rollbackPlan() {
-      return (plan ??= planRollback(historyRows()));
+      return (plan ??= rollbackPlan());
     },
     async latest() {
       const list = await releases();

@@ -31,7 +31,7 @@ async function resolveSymbolic(name: string, p: IntentParam, ctx: RunContext): P
   switch (d) {
     case "previous": {
       const plan = ctx.rollbackPlan();
-      if (!plan.available || !plan.target) throw new AppError("preflight_failed", `No earlier release to go back to: ${plan.reason ?? "no history"}`);
+      if (!plan.available || !plan.target) throw new AppError("conflict", `Nothing to roll back to: ${plan.reason ?? "no history"}`);
       // The deployment engine plans the rollback itself; the shown value comes from the same plan.
       return { value: plan.target.release, passOn: false };
     }

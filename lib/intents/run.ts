@@ -77,7 +77,7 @@ export async function runIntent(name: string, raw: unknown, caller: Caller, via:
     const ctx = runContext();
     const resolved = await resolveParams(intent, raw, ctx);
     shown = resolved.shown;
-    const result = await ACTION_IMPL[intent.action](resolved.values, caller);
+    const result = await ACTION_IMPL[intent.action]({ params: resolved.values, caller, via });
     audit({
       caller,
       action: "intent.run",

@@ -1,7 +1,9 @@
 import "server-only";
-import { AppError } from "../errors";
+import { listReleases } from "../git/tags";
+import { suggestVersions } from "../releases/versions";
 
-/** next-patch / next-minor / next-major from A's suggestVersions(). */
+/** next-patch / next-minor / next-major after the newest release (A's suggestVersions). */
 export async function suggestVersion(kind: "next-patch" | "next-minor" | "next-major"): Promise<string> {
-  throw new AppError("dependency_down", `Suggesting ${kind} is not available yet; give the version explicitly.`);
+  const s = suggestVersions((await listReleases()).releases.map((r) => r.tag));
+  return kind === "next-patch" ? s.patch : kind === "next-minor" ? s.minor : s.major;
 }
