@@ -1,11 +1,13 @@
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 
 // Debian's chromium; Playwright's own browser download is not possible here.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// Written by e2e/auth.setup.ts (see e2e/fixtures/users.ts authFile()).
+const adminState = path.join(__dirname, ".tmp", "auth", "admin.json");
 
 export default defineConfig({
   testDir: "e2e",
-  testMatch: /.*\.spec\.ts/,
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -20,6 +22,14 @@ export default defineConfig({
     launchOptions: { executablePath, args: ["--disable-gpu", "--disable-quic"] },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], channel: undefined } },
+    // Signs in admin, operator and viewer once through the login page.
+    { name: "setup", testMatch: /auth\.setup\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    // Every spec runs signed in as admin; a spec switches with test.use({ storageState: authFile("viewer") }).
+    {
+      name: "desktop",
+      testMatch: /.*\.spec\.ts/,
+      dependencies: ["setup"],
+      use: { ...devices["Desktop Chrome"], channel: undefined, storageState: adminState },
+    },
   ],
 });

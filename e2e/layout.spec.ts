@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { e2eState } from "./fixtures/state";
 import { expectAccessible } from "./fixtures/a11y";
+import { authFile } from "./fixtures/users";
 
 const pages = [
   { path: "/", heading: "Overview" },
@@ -30,7 +31,7 @@ test("every page has the layout, navigation and no serious accessibility violati
 test("the layout fits a 390 px phone, in dark mode too", async ({ browser }) => {
   const { url } = e2eState();
   for (const colorScheme of ["light", "dark"] as const) {
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme });
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme, storageState: authFile("admin") });
     const page = await ctx.newPage();
     await page.goto(url + "/");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

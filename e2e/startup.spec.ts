@@ -4,6 +4,8 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { makeTempDir } from "./fixtures/sandbox";
 import { runServerExpectingExit, startServer } from "./fixtures/server";
+import { E2E_USERS, signInCookie } from "./fixtures/users";
+import { hashPassword } from "../lib/access/passwords";
 
 test("a DATA_DIR that cannot be written stops start-up with a message naming it", async () => {
   const dir = makeTempDir("ro");
@@ -37,11 +39,14 @@ test("a corrupt database file is an error and is left untouched", async () => {
 
 test("with Docker unreachable and no stacks repository the app still serves and says why", async () => {
   const dir = makeTempDir("nodocker");
-  const s = await startServer({ DATA_DIR: dir, STACKS_DIR: dir, DOCKER_HOST: "unix:///tmp/oresi-no-such.sock", CHATOPS_API_KEY: "k".repeat(24) });
+  const { name, password } = E2E_USERS.viewer;
+  const USERS = `${name}:viewer:${await hashPassword(password, 1024)}`;
+  const s = await startServer({ DATA_DIR: dir, STACKS_DIR: dir, DOCKER_HOST: "unix:///tmp/oresi-no-such.sock", CHATOPS_API_KEY: "k".repeat(24), USERS });
   try {
     const health = await fetch(`${s.url}/healthz`);
     expect(await health.json()).toEqual({ status: "ok" });
-    const page = await (await fetch(`${s.url}/`)).text();
+    const cookie = await signInCookie(s.url, name, password);
+    const page = await (await fetch(`${s.url}/`, { headers: { cookie } })).text();
     expect(page).toContain("Docker engine");
     expect(page).toContain("not a git repository");
     const st = await (await fetch(`${s.url}/api/status`, { headers: { authorization: `Bearer ${"k".repeat(24)}` } })).json();

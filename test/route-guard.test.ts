@@ -169,7 +169,7 @@ describe.each(routes)("$path", (r) => {
       }
       if (access !== "webhook") {
         // CSRF: a valid admin cookie sent by another site, or with no origin at all
-        const csrf = [{ "sec-fetch-site": "cross-site" }, { origin: "http://evil.example" }, {}];
+        const csrf: Record<string, string>[] = [{ "sec-fetch-site": "cross-site" }, { origin: "http://evil.example" }, {}];
         for (const hdr of csrf)
           expect(await call(h, r, m, { headers: { cookie: cookies.admin, ...hdr } }), `cross-site ${m} ${r.path} ${JSON.stringify(hdr)}`).toBe(403);
       }

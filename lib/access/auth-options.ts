@@ -15,7 +15,7 @@ import { authContext } from "./request-context";
 import type { Role } from "./roles";
 import { authSecret } from "./secret";
 import type { SessionToken } from "./session";
-import { useSecureCookies } from "./session";
+import { secureCookies } from "./session";
 
 interface OresiUser extends User {
   name: string;
@@ -112,7 +112,7 @@ export function authOptions(): NextAuthOptions {
   const oidc = oidcProvider(c);
   return {
     secret: authSecret(),
-    useSecureCookies: useSecureCookies(),
+    useSecureCookies: secureCookies(),
     session: { strategy: "jwt", maxAge, updateAge: maxAge },
     jwt: { maxAge },
     pages: { signIn: "/login", error: "/login" },

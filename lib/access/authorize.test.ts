@@ -194,7 +194,7 @@ describe("local sign-in", () => {
 });
 
 describe("OpenID Connect", () => {
-  it("builds a discovery-based provider with PKCE, and maps groups to roles", () => {
+  it("builds a discovery-based provider with PKCE, and maps groups to roles", async () => {
     setEnv({ OIDC_ISSUER: "https://auth.example.com/", OIDC_CLIENT_ID: "oresi", OIDC_CLIENT_SECRET: "s3cret", USER_ROLES: "ops:operator,alice:admin" });
     try {
       const c = reloadConfig();
@@ -204,7 +204,7 @@ describe("OpenID Connect", () => {
       expect(oidcRole({ sub: "1", preferred_username: "bob", groups: ["dev", "ops"] }, c)).toBe("operator");
       expect(oidcRole({ sub: "2", email: "alice", groups: [] }, c)).toBe("admin");
       expect(oidcRole({ sub: "3", preferred_username: "carol" }, c)).toBe("viewer"); // OIDC_DEFAULT_ROLE
-      const profile = p.profile!({ sub: "1", preferred_username: "bob", groups: "ops" }, {} as never) as { role: string; name: string };
+      const profile = (await p.profile!({ sub: "1", preferred_username: "bob", groups: "ops" }, {} as never)) as unknown as { role: string; name: string };
       expect(profile).toMatchObject({ name: "bob", role: "operator" });
     } finally {
       setEnv({ OIDC_ISSUER: undefined, OIDC_CLIENT_ID: undefined, OIDC_CLIENT_SECRET: undefined, USER_ROLES: undefined });

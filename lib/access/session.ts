@@ -7,13 +7,13 @@ import { isRole, type Role } from "./roles";
 import { authSecret } from "./secret";
 
 /** https → Secure cookies with the __Secure- prefix (next-auth's useSecureCookies). */
-export function useSecureCookies(): boolean {
+export function secureCookies(): boolean {
   const url = config().NEXTAUTH_URL ?? config().PUBLIC_URL ?? "";
   return url.startsWith("https://");
 }
 
 export function sessionCookieName(): string {
-  return `${useSecureCookies() ? "__Secure-" : ""}next-auth.session-token`;
+  return `${secureCookies() ? "__Secure-" : ""}next-auth.session-token`;
 }
 
 export interface SessionToken extends JWT {
