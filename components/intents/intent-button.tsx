@@ -1,18 +1,21 @@
 "use client";
 
 // A button that runs an intent: it fetches the intent with its parameters resolved,
-// shows the intent's own confirm text in a dialog (focus starts on Cancel), posts to
-// /api/intents/{name}, then opens the deployment it started or says what happened.
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
+// shows the intent's own confirm text in the confirmation dialog (focus starts on
+// Cancel), posts to /api/intents/{name}, then opens the deployment it started or says
+// what happened. The dashboard's Roll back, Roll out, Tag and Sync buttons use it, so
+// people and chat bots run the same intents.
+import { useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/deployments/confirm-dialog";
 import type { IntentView } from "@/lib/intents/schema";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 type Params = Record<string, string | boolean | undefined>;
 
-interface Preview {
+export interface IntentPreview {
   intent: IntentView;
   params: Record<string, string | boolean>;
   current: string | null;
@@ -24,6 +27,7 @@ interface ApiError {
   error?: { code: string; message: string };
 }
 
+/** The intents the signed-in person may run (the server decides; shared by every button). */
 export const intentsQuery = () =>
   queryOptions({
     queryKey: ["intents"],
@@ -36,79 +40,80 @@ export const intentsQuery = () =>
     refetchInterval: false,
   });
 
+function cleanParams(params: Params): Record<string, string | boolean> {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string | boolean>;
+}
+
 function query(params: Params): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, String(v));
+  for (const [k, v] of Object.entries(cleanParams(params))) q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : "";
 }
 
-function clean(params: Params): Record<string, string | boolean> {
-  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string | boolean>;
+async function readJson<T>(res: Response): Promise<T & ApiError> {
+  return (await res.json().catch(() => ({}))) as T & ApiError;
 }
 
 export interface IntentButtonProps {
   /** The intent to run (a file in INTENTS_DIR), e.g. "rollback". */
   intent: string;
   params?: Params;
+  /** The button's label (default: the intent's title). */
   children?: ReactNode;
   variant?: Variant;
   className?: string;
+  /** More about what will change, shown under the intent's confirm text. */
+  summary?: ReactNode;
   /** Called with the action's answer (after a 2xx). */
   onDone?: (result: Record<string, unknown>) => void;
-  /** Open /deployments/{id} when the action started a deployment (default true). */
+  /** Open the page the action answered with (a deployment) (default true). */
   navigate?: boolean;
   disabled?: boolean;
 }
 
-export function IntentButton({ intent, params = {}, children, variant = "primary", className, onDone, navigate = true, disabled }: IntentButtonProps) {
+export function IntentButton({ intent, params = {}, children, variant = "primary", className, summary, onDone, navigate = true, disabled }: IntentButtonProps) {
   const router = useRouter();
   const qc = useQueryClient();
   const intents = useQuery(intentsQuery());
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const descId = useId();
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<IntentPreview | null>(null);
   const [busy, setBusy] = useState<"preview" | "run" | null>(null);
+  const [dialogError, setDialogError] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: "ok" | "bad"; text: string } | null>(null);
 
   const allowed = intents.data?.find((i) => i.name === intent);
   const unavailable = intents.isSuccess && !allowed;
 
-  useEffect(() => {
-    const d = dialogRef.current;
-    if (!d) return;
-    if (preview && !d.open) {
-      d.showModal();
-      d.querySelector<HTMLButtonElement>("[data-cancel]")?.focus();
-    } else if (!preview && d.open) d.close();
-  }, [preview]);
-
-  async function run() {
+  async function run(inDialog: boolean) {
     setBusy("run");
+    setDialogError(null);
     setMessage(null);
     try {
       const res = await fetch(`/api/intents/${encodeURIComponent(intent)}`, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify(clean(params)),
+        body: JSON.stringify(cleanParams(params)),
       });
-      const body = (await res.json().catch(() => ({}))) as Record<string, unknown> & ApiError;
-      setPreview(null);
+      const body = await readJson<Record<string, unknown>>(res);
       if (!res.ok) {
-        setMessage({ tone: "bad", text: body.error?.message ?? `The server answered ${res.status}.` });
+        const text = body.error?.message ?? `The server answered ${res.status}.`;
+        if (inDialog) setDialogError(text);
+        else setMessage({ tone: "bad", text });
         return;
       }
+      setPreview(null);
       await qc.invalidateQueries();
       onDone?.(body);
-      if (navigate && typeof body.url === "string" && body.url.startsWith("/")) {
+      if (navigate && typeof body.url === "string" && body.url.startsWith("/deployments/")) {
         router.push(body.url);
         return;
       }
       setMessage({ tone: "ok", text: typeof body.summary === "string" ? body.summary : "Done." });
+      router.refresh();
     } catch {
-      setPreview(null);
-      setMessage({ tone: "bad", text: "The server could not be reached; nothing was confirmed. Check the Deployments page before trying again." });
+      const text = "The server could not be reached; check the Deployments page before trying again.";
+      if (inDialog) setDialogError(text);
+      else setMessage({ tone: "bad", text });
     } finally {
       setBusy(null);
     }
@@ -117,35 +122,36 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
   async function open() {
     setBusy("preview");
     setMessage(null);
+    setDialogError(null);
     try {
       const res = await fetch(`/api/intents/${encodeURIComponent(intent)}${query(params)}`, { headers: { accept: "application/json" } });
-      const body = (await res.json().catch(() => ({}))) as Preview & ApiError;
+      const body = await readJson<IntentPreview>(res);
       if (!res.ok) {
         setMessage({ tone: "bad", text: body.error?.message ?? `The server answered ${res.status}.` });
+        setBusy(null);
         return;
       }
       if (!body.confirm) {
-        setBusy(null);
-        await run();
+        await run(false); // an intent without a confirm text (verify) runs at once
         return;
       }
       setPreview(body);
+      setBusy(null);
     } catch {
       setMessage({ tone: "bad", text: "The server could not be reached." });
-    } finally {
-      setBusy((b) => (b === "preview" ? null : b));
+      setBusy(null);
     }
   }
 
   const label = children ?? allowed?.title ?? intent;
   return (
-    <div className="inline-flex flex-col gap-1">
+    <>
       <Button
         type="button"
         variant={variant}
         className={className}
-        disabled={disabled || unavailable || busy !== null}
-        aria-busy={busy !== null}
+        disabled={disabled || unavailable || busy === "preview"}
+        aria-busy={busy === "preview"}
         title={unavailable ? "Your role may not run this." : undefined}
         onClick={open}
         data-intent={intent}
@@ -153,46 +159,30 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
         {label}
       </Button>
       {message ? (
-        <span role={message.tone === "bad" ? "alert" : "status"} className={`max-w-xs text-sm ${message.tone === "bad" ? "text-red-800 dark:text-red-300" : "text-emerald-800 dark:text-emerald-300"}`}>
+        <p role={message.tone === "bad" ? "alert" : "status"} className={`basis-full text-sm ${message.tone === "bad" ? "text-red-800 dark:text-red-300" : "text-emerald-800 dark:text-emerald-300"}`}>
           {message.text}
-        </span>
+        </p>
       ) : null}
-      <dialog
-        ref={dialogRef}
-        aria-labelledby={titleId}
-        aria-describedby={descId}
-        onCancel={(e) => {
-          e.preventDefault();
+      <ConfirmDialog
+        open={preview !== null}
+        title={preview?.confirm ?? ""}
+        confirmLabel={typeof label === "string" ? label : (preview?.intent.title ?? "Confirm")}
+        danger={variant === "danger"}
+        busy={busy === "run"}
+        error={dialogError}
+        onCancel={() => {
           setPreview(null);
+          setDialogError(null);
         }}
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-xl border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+        onConfirm={() => void run(true)}
       >
         {preview ? (
-          <form
-            method="dialog"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void run();
-            }}
-          >
-            <h2 id={titleId} className="mb-2 text-lg font-semibold">
-              {preview.intent.title}
-            </h2>
-            <p id={descId} className="mb-2" data-testid="intent-confirm">
-              {preview.confirm}
-            </p>
-            {preview.details ? <p className="mb-2 font-mono text-sm text-slate-700 dark:text-slate-300">{preview.details}</p> : null}
-            <div className="mt-4 flex flex-wrap justify-end gap-2">
-              <Button data-cancel type="button" variant="secondary" onClick={() => setPreview(null)} autoFocus>
-                Cancel
-              </Button>
-              <Button type="submit" variant={variant === "danger" ? "danger" : "primary"} disabled={busy === "run"} aria-busy={busy === "run"}>
-                {busy === "run" ? "Starting…" : preview.intent.title}
-              </Button>
-            </div>
-          </form>
+          <div data-testid="intent-dialog" data-intent={preview.intent.name} className="flex flex-col gap-1">
+            {preview.intent.description ? <p className="text-slate-700 dark:text-slate-300">{preview.intent.description}.</p> : null}
+            {summary ?? (preview.details ? <p className="font-mono">{preview.details}</p> : null)}
+          </div>
         ) : null}
-      </dialog>
-    </div>
+      </ConfirmDialog>
+    </>
   );
 }
