@@ -28,14 +28,11 @@ export function deploymentEvent(d: FinishedDeployment, base?: string): Draft | n
   const to = d.to ?? "the target release";
   const who = d.actor ? ` by ${d.actor}` : "";
   const common = { url, release: d.to ?? undefined, deploymentId: d.id };
+  // Adopting the work tree on first run deploys nothing.
+  if (d.kind === "adopt") return null;
   if (d.status === "succeeded") {
-    if (d.kind === "rollback" && (d.auto || d.rollbackOf))
-      return {
-        ...common,
-        kind: "deployment.rolled_back",
-        title: `Rolled back automatically to ${to}`,
-        message: `A deployment failed verification, so ${to} was restored${d.from ? ` (from ${d.from})` : ""}. Check the failed release before trying again.`,
-      };
+    // A successful automatic rollback is announced once, by the deployment it undid ("rolled_back").
+    if (d.kind === "rollback" && (d.auto || d.rollbackOf)) return null;
     return {
       ...common,
       kind: "deployment.succeeded",

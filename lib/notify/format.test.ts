@@ -23,8 +23,12 @@ describe("messages", () => {
     const rb = deploymentEvent({ id: "d2", kind: "rollout", status: "rolled_back", from: "v1.1.0", to: "v1.2.0", error: "web unhealthy" })!;
     expect(rb.kind).toBe("deployment.rolled_back");
     expect(rb.url).toBeUndefined();
-    const auto = deploymentEvent({ id: "d3", kind: "rollback", status: "succeeded", to: "v1.1.0", rollbackOf: "d2" })!;
-    expect(auto.kind).toBe("deployment.rolled_back");
+    expect(rb.title).toBe("v1.2.0 failed and was rolled back");
+    expect(rb.message).toBe("Rollout to v1.2.0 failed: web unhealthy. v1.1.0 runs again.");
+    // The automatic rollback itself is not announced twice; a failed one is.
+    expect(deploymentEvent({ id: "d3", kind: "rollback", status: "succeeded", to: "v1.1.0", rollbackOf: "d2", auto: true })).toBeNull();
+    expect(deploymentEvent({ id: "d3", kind: "rollback", status: "failed", to: "v1.1.0", rollbackOf: "d2", auto: true })!.kind).toBe("deployment.failed");
+    expect(deploymentEvent({ id: "d0", kind: "adopt", status: "succeeded", to: "v1.0.0" })).toBeNull();
     expect(deploymentEvent({ id: "d4", kind: "rollout", status: "running" })).toBeNull();
     expect(newReleaseEvent("v2.0.0", "v1.1.0", false, "https://o.test").url).toBe("https://o.test/releases/v2.0.0");
   });

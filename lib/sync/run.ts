@@ -4,6 +4,8 @@ import { SYSTEM_CALLER } from "../access/caller";
 import { config } from "../config";
 import { deployedRelease } from "../deploy/deployed";
 import { isHeld } from "../deploy/holds";
+import { isDeploying, startDeployment } from "../deploy/start";
+import { audit } from "../audit/record";
 import { isAppError } from "../errors";
 import { fetchOrigin, lsRemoteTags, type RemoteTag } from "../git/remote";
 import { compareReleases, isReleaseTag, type ReleaseTag } from "../git/refs";
@@ -14,7 +16,6 @@ import { newReleaseEvent } from "../notify/events";
 import { notify } from "../notify/queue";
 import { singleton } from "../singleton";
 import { decideSync } from "./decide";
-import { deploying, startRollout } from "./deploy-port";
 import { readSyncState, writeSyncState, type SyncOutcome, type SyncRun, type SyncTrigger } from "./state";
 
 // One sync: ask the remote cheaply (ls-remote), fetch only when its tags changed, then apply
@@ -62,7 +63,15 @@ export function requestSync(trigger: SyncTrigger): { queued: boolean } {
 export function syncAfterDeployment(): void {
   if (!runner.afterDeployment) return;
   runner.afterDeployment = false;
-  requestSync("deployment-finished");
+  // The engine announces "finished" just before it releases its lock (or hands it to an
+  // automatic rollback): wait for the lock to be free, up to the next scheduled run.
+  let tries = 0;
+  const attempt = () => {
+    if (!isDeploying()) return void requestSync("deployment-finished");
+    if (++tries > 600) return void (runner.afterDeployment = true);
+    setTimeout(attempt, 250).unref();
+  };
+  setTimeout(attempt, 50).unref();
 }
 
 export function fingerprint(tags: RemoteTag[]): string {
@@ -81,7 +90,7 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
     ...extra,
   });
 
-  if (deploying()) {
+  if (isDeploying()) {
     runner.afterDeployment = true;
     const run = done("skipped", "A deployment is running; sync runs again when it finishes.");
     writeSyncState({ lastRun: run });
@@ -114,7 +123,8 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
     let run: SyncRun;
     const base = c.PUBLIC_URL ?? c.NEXTAUTH_URL;
     if (decision.rollout && newest && newest !== before.rolledOut) {
-      const started = await startRollout(newest, SYSTEM_CALLER);
+      const started = await startDeployment({ kind: "sync", to: newest }, SYSTEM_CALLER);
+      audit({ caller: SYSTEM_CALLER, action: "deployment.sync", target: newest, params: { kind: "sync", to: newest }, result: "accepted", status: 202, deploymentId: started.id });
       if (isNewer(newest, before.announced)) notify(newReleaseEvent(newest, deployed, true, base));
       run = done("rolled_out", `Rolling out ${newest} (deployed: ${deployed ?? "none"}).`, { deploymentId: started.id });
       writeSyncState({ ...patch, announced: newest, rolledOut: newest, lastRun: run });

@@ -7,16 +7,21 @@ import { registerStatusSection } from "../status";
 import { syncAfterDeployment } from "./run";
 import { startScheduler, syncStatus } from "./scheduler";
 
-/** Start-up hook: the sync section of /api/status, deployment notifications, the scheduler. */
+/** The sync section of /api/status, and deployment notifications (once per process). */
+export function wireSync(): void {
+  registerStatusSection("sync", () => syncStatus());
+  singleton("sync.listeners", () =>
+    onDeploymentFinished((d) => {
+      notifyDeployment(d);
+      syncAfterDeployment();
+    }),
+  );
+}
+
+/** Start-up hook: wire sync and notifications, then start the schedule. */
 export function registerSync(): void {
   onStartup("sync", () => {
-    registerStatusSection("sync", () => syncStatus());
-    singleton("sync.listeners", () =>
-      onDeploymentFinished((d) => {
-        notifyDeployment(d);
-        syncAfterDeployment();
-      }),
-    );
+    wireSync();
     startScheduler();
   });
 }
