@@ -6,6 +6,7 @@ import { RecentDeployments } from "@/components/overview/recent-deployments";
 import { status } from "@/lib/status";
 import { config } from "@/lib/config";
 import { KumaSummary } from "@/components/kuma/kuma-summary";
+import { CloneRepo } from "@/components/releases/clone-repo";
 import { overviewData } from "@/lib/deploy/overview";
 
 export const dynamic = "force-dynamic";
@@ -31,6 +32,7 @@ export default async function OverviewPage() {
             <code className="font-mono">.env</code>. Set <code className="font-mono">STACKS_DIR</code> to your Dockge stacks
             folder and restart, or clone your repository there.
           </p>
+          <CloneRepo />
         </Card>
       ) : null}
       {deploy ? <RecentDeployments deployments={deploy.recent} /> : null}

@@ -39,7 +39,7 @@ beforeAll(async () => {
         REQUEST_METHOD: req.method!,
         CONTENT_TYPE: req.headers["content-type"] ?? "",
         PATH: process.env.PATH!,
-      },
+      } as unknown as NodeJS.ProcessEnv,
     });
     req.pipe(cgi.stdin);
     let buf = Buffer.alloc(0);
