@@ -6,6 +6,8 @@ import { RecentDeployments } from "@/components/overview/recent-deployments";
 import { status } from "@/lib/status";
 import { config } from "@/lib/config";
 import { KumaSummary } from "@/components/kuma/kuma-summary";
+import { SyncCard } from "@/components/sync/sync-card";
+import { ContainersSummary } from "@/components/stacks/containers-summary";
 import { CloneRepo } from "@/components/releases/clone-repo";
 import { overviewData } from "@/lib/deploy/overview";
 
@@ -22,7 +24,9 @@ export default async function OverviewPage() {
       {deploy ? <ReleaseCard data={deploy} /> : null}
       {deploy ? <DeployProblems data={deploy} /> : null}
       {/* Other parts' summaries (containers, Kuma, sync) go below, one line each. */}
+      {repoOk ? <ContainersSummary /> : null}
       <KumaSummary />
+      {repoOk ? <SyncCard /> : null}
       {stacks && stacks.status !== "ok" ? (
         <Card title="Set up your stacks repository" className="mb-4">
           <p className="mb-2">{stacks.reason}.</p>

@@ -1,0 +1,46 @@
+import Link from "next/link";
+import { RelativeTime } from "@/components/ui/time";
+import type { StackView } from "@/lib/stacks/types";
+import { DriftBadges, HealthBadge, StackStatusBadge } from "./badges";
+
+/** One row per stack: status dot, services with image:tag and version, health, uptime, drift. */
+export function StacksList({ stacks }: { stacks: StackView[] }) {
+  if (!stacks.length) return <p className="text-sm text-slate-700 dark:text-slate-300">No stack matches.</p>;
+  return (
+    <ul className="divide-y divide-slate-200 dark:divide-slate-800">
+      {stacks.map((s) => (
+        <li key={s.name} className="py-3" data-testid={`stack-${s.name}`}>
+          <div className="flex flex-wrap items-center justify-between gap-2">
+            <Link href={`/stacks/${s.name}`} className="inline-flex min-h-11 items-center font-semibold text-blue-800 underline-offset-2 hover:underline dark:text-blue-300">
+              {s.name}
+            </Link>
+            <span className="flex flex-wrap items-center gap-2">
+              {s.drifted ? <DriftBadges drift={[...new Map(s.services.flatMap((x) => x.drift).map((d) => [d.kind, d])).values()]} /> : <DriftBadges drift={[]} />}
+              <StackStatusBadge status={s.status} reason={s.reason} />
+            </span>
+          </div>
+          {s.desiredError ? <p className="text-sm text-red-800 dark:text-red-300">{s.desiredError}</p> : null}
+          <ul className="mt-1 space-y-1 text-sm">
+            {s.services.map((svc) => {
+              const c = svc.containers[0];
+              return (
+                <li key={svc.name} className="flex flex-wrap items-center gap-x-3 gap-y-1">
+                  <span className="min-w-24 font-medium">{svc.name}</span>
+                  <code className="font-mono text-xs">{c?.configuredImage ?? svc.desired?.image ?? "—"}</code>
+                  {c?.version ? <span className="font-mono text-xs text-slate-600 dark:text-slate-400">v {c.version}</span> : null}
+                  {c ? <HealthBadge health={svc.health} state={c.state} /> : <span className="text-xs text-red-800 dark:text-red-300">not running</span>}
+                  {c?.startedAt && c.state === "running" ? (
+                    <span className="text-xs text-slate-600 dark:text-slate-400">
+                      up since <RelativeTime iso={c.startedAt} />
+                    </span>
+                  ) : null}
+                  {svc.containers.length > 1 ? <span className="text-xs">×{svc.containers.length}</span> : null}
+                </li>
+              );
+            })}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
