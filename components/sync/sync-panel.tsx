@@ -1,0 +1,138 @@
+"use client";
+
+// The sync line of the Overview: last sync, its result, the next one, a newer release when
+// one exists, and "Sync now" for operators. Refreshes by itself, faster while a sync runs.
+import Link from "next/link";
+import { useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { StatusBadge, type Tone } from "@/components/ui/status-badge";
+import { RelativeTime } from "@/components/ui/time";
+import { useCan } from "@/components/access/role";
+import type { SyncStatus } from "@/lib/sync/scheduler";
+
+export const syncQueryKey = ["sync"] as const;
+
+async function fetchSync(): Promise<SyncStatus> {
+  const res = await fetch("/api/sync", { headers: { accept: "application/json" } });
+  if (!res.ok) throw new Error(`The server answered ${res.status}.`);
+  return ((await res.json()) as { sync: SyncStatus }).sync;
+}
+
+export function every(ms: number): string {
+  if (ms % 3_600_000 === 0) return ms === 3_600_000 ? "hour" : `${ms / 3_600_000} hours`;
+  if (ms % 60_000 === 0) return ms === 60_000 ? "minute" : `${ms / 60_000} minutes`;
+  return `${Math.round(ms / 1000)} seconds`;
+}
+
+function badge(s: SyncStatus): { label: string; tone: Tone } {
+  if (s.running) return { label: "syncing", tone: "info" };
+  if (s.lastRun?.outcome === "failed") return { label: "failed", tone: "bad" };
+  if (s.available) return { label: "new release", tone: "info" };
+  if (s.lastRun?.outcome === "held") return { label: "on hold", tone: "warn" };
+  if (!s.lastRun) return { label: s.enabled ? "not yet" : "off", tone: "unknown" };
+  return { label: "up to date", tone: "ok" };
+}
+
+export function SyncPanel({ initial }: { initial: SyncStatus }) {
+  const qc = useQueryClient();
+  const canSync = useCan("operator");
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const { data } = useQuery({
+    queryKey: syncQueryKey,
+    queryFn: fetchSync,
+    initialData: initial,
+    refetchInterval: (q) => (q.state.data?.running || busy ? 1_000 : 15_000),
+  });
+  const s = data ?? initial;
+  const b = badge(s);
+
+  async function syncNow() {
+    setBusy(true);
+    setNote("Asking the remote for new releases…");
+    try {
+      const res = await fetch("/api/sync", { method: "POST", headers: { accept: "application/json" } });
+      const json = (await res.json().catch(() => ({}))) as { error?: { message: string } };
+      if (res.status !== 202) throw new Error(json.error?.message ?? `The server answered ${res.status}.`);
+      // Poll until the sync this started has finished.
+      for (let i = 0; i < 120; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        const now = await fetchSync();
+        qc.setQueryData(syncQueryKey, now);
+        if (!now.running) {
+          setNote(`Sync finished: ${now.lastRun?.message ?? "done"}`);
+          break;
+        }
+      }
+      await qc.invalidateQueries();
+    } catch (e) {
+      setNote(`Sync could not start: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card
+      title={
+        <span className="flex items-center gap-2">
+          Sync <StatusBadge status={b.label} label={b.label} tone={b.tone} />
+        </span>
+      }
+      className="mb-4"
+      actions={
+        canSync ? (
+          <Button variant="secondary" onClick={syncNow} disabled={busy || s.running}>
+            {busy || s.running ? "Syncing…" : "Sync now"}
+          </Button>
+        ) : null
+      }
+    >
+      <div data-testid="sync-card" className="space-y-1 text-sm">
+        {s.available ? (
+          <p>
+            <strong>New release </strong>
+            <Link className="font-mono underline" href={`/releases/${encodeURIComponent(s.available.tag)}`}>
+              {s.available.tag}
+            </Link>{" "}
+            found <RelativeTime iso={s.available.foundAt} />
+            {s.policy === "notify" ? ": open it to roll it out." : "."}
+          </p>
+        ) : null}
+        {s.lastError && s.lastRun?.outcome === "failed" ? (
+          <p className="text-red-800 dark:text-red-300">
+            <span aria-hidden="true">✕ </span>
+            {s.consecutiveFailures > 1 ? `The last ${s.consecutiveFailures} syncs failed` : "The last sync failed"}: {s.lastError.message} It is retried at the next sync.
+          </p>
+        ) : null}
+        <p>
+          Last sync:{" "}
+          {s.lastRun ? (
+            <>
+              <RelativeTime iso={s.lastRun.at} /> ({s.lastRun.trigger}) — {s.lastRun.message}
+            </>
+          ) : (
+            "none yet"
+          )}
+        </p>
+        <p className="text-slate-700 dark:text-slate-300">
+          {s.enabled ? (
+            <>
+              Every {every(s.intervalMs)}; next {s.nextAt ? <RelativeTime iso={s.nextAt} /> : s.running ? "after this one" : "soon"}.{" "}
+            </>
+          ) : (
+            <>Scheduled sync is off (SYNC_INTERVAL=0); webhooks and Sync now still work. </>
+          )}
+          {s.policy === "rollout"
+            ? `New releases are rolled out automatically${s.prereleases ? ", pre-releases too" : " (not pre-releases)"}.`
+            : "New releases are announced; you roll them out."}
+        </p>
+        <p aria-live="polite" className="min-h-5 text-slate-700 dark:text-slate-300">
+          {note}
+        </p>
+      </div>
+    </Card>
+  );
+}
