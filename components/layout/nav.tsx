@@ -10,6 +10,7 @@ export const NAV = [
   { href: "/monitors", label: "Monitors" },
   { href: "/deployments", label: "Deployments" },
   { href: "/audit", label: "Audit" },
+  { href: "/settings", label: "Settings" },
 ] as const;
 
 export function Nav() {

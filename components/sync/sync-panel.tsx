@@ -11,6 +11,7 @@ import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { useCan } from "@/components/access/role";
 import type { SyncStatus } from "@/lib/sync/scheduler";
+import { every } from "./format";
 
 export const syncQueryKey = ["sync"] as const;
 
@@ -18,12 +19,6 @@ async function fetchSync(): Promise<SyncStatus> {
   const res = await fetch("/api/sync", { headers: { accept: "application/json" } });
   if (!res.ok) throw new Error(`The server answered ${res.status}.`);
   return ((await res.json()) as { sync: SyncStatus }).sync;
-}
-
-export function every(ms: number): string {
-  if (ms % 3_600_000 === 0) return ms === 3_600_000 ? "hour" : `${ms / 3_600_000} hours`;
-  if (ms % 60_000 === 0) return ms === 60_000 ? "minute" : `${ms / 60_000} minutes`;
-  return `${Math.round(ms / 1000)} seconds`;
 }
 
 function badge(s: SyncStatus): { label: string; tone: Tone } {
