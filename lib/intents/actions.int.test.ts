@@ -160,6 +160,10 @@ describe("default intents on real git and Docker", () => {
   });
 
   it("tag: 201 with the new release (default next-patch), pushed to origin; an existing version is refused", async () => {
+    const forbidden = await run("tag", {});
+    expect(forbidden.status).toBe(403);
+    process.env.CHATOPS_API_ROLE = "admin";
+    reloadConfig();
     const pv = await preview("tag");
     expect(pv.body.confirm).toBe("Tag v1.2.1 and push it?");
     const r = await run("tag", {});
@@ -173,6 +177,8 @@ describe("default intents on real git and Docker", () => {
     expect(c.status).toBe(201);
     expect(c.body.text).toMatch(/^Tagged v1\.3\.0/);
     expect(repo.git("for-each-ref", "--format=%(taggername)", "refs/tags/v1.3.0")).toBe("carol (via api-key)");
+    process.env.CHATOPS_API_ROLE = "operator";
+    reloadConfig();
   });
 
   it("restart-stack: 200 once restarted; refused with 409 while a deployment runs", async () => {

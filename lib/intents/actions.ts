@@ -69,7 +69,8 @@ const rollback: Action = async ({ params, caller }) => {
 };
 
 const tag: Action = async ({ params, caller }) => {
-  const r = await createRelease({ tag: String(params.version) }, caller);
+  // The tag message is the drafted release notes (createRelease writes them); no free text from chat.
+  const r = await createRelease({ tag: String(params.version), changelog: params.changelog === true, backport: params.backport === true }, caller);
   const { tag: t, sha, subject, date, prerelease } = r.release;
   return {
     status: 201,

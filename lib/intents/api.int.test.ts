@@ -72,7 +72,11 @@ describe("GET /api/intents", () => {
     expect((await res.json()).intents.map((i: { name: string }) => i.name)).toEqual(["verify"]);
     setRole("operator");
     res = await listRoute(req("GET", "/api/intents"), { params: Promise.resolve({}) });
+    expect((await res.json()).intents.map((i: { name: string }) => i.name).sort()).toEqual(["restart-stack", "rollback", "rollout", "sync", "verify"]);
+    setRole("admin");
+    res = await listRoute(req("GET", "/api/intents"), { params: Promise.resolve({}) });
     expect((await res.json()).intents.map((i: { name: string }) => i.name).sort()).toEqual(["restart-stack", "rollback", "rollout", "sync", "tag", "verify"]);
+    setRole("operator");
   });
 
   it("needs a key or a session", async () => {
@@ -124,8 +128,13 @@ describe("refusals run nothing", () => {
     const rs = await run("restart-stack", { stack: repo.stack("cache") });
     expect(rs.status).toBe(403);
     expect(startedAt(cacheContainer)).toBe(started);
-    expect(deployments()).toBe(0);
     setRole("operator");
+    const tags = repo.git("tag", "--list");
+    const t = await run("tag", { version: "v5.0.0" });
+    expect(t.status).toBe(403);
+    expect(t.body.error.message).toMatch(/needs the admin role; api-key has operator/);
+    expect(repo.git("tag", "--list")).toBe(tags);
+    expect(deployments()).toBe(0);
   });
 
   it.each([
@@ -138,8 +147,11 @@ describe("refusals run nothing", () => {
     ["restart-stack", { stack: "../etc" }, /not a stack name/],
     ["restart-stack", { stack: "nope" }, /there is no stack nope/],
     ["tag", { version: "1.2" }, /not a version/],
+    ["tag", { version: "v1.2.0", changelog: "please" }, /changelog must be true or false/],
   ])("%s %j → 400", async (name, body, msg) => {
+    setRole("admin");
     const r = await run(name, body);
+    setRole("operator");
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(msg);
     expect(deployments()).toBe(0);

@@ -80,7 +80,7 @@ export interface Intent extends IntentFile {
 
 /** Parameters each built-in action accepts, with the type each must have. */
 export const ACTION_PARAMS: Record<ActionName, Record<string, { type: ParamType; required?: boolean }>> = {
-  tag: { version: { type: "version", required: true } },
+  tag: { version: { type: "version", required: true }, changelog: { type: "boolean" }, backport: { type: "boolean" } },
   rollout: { to: { type: "release", required: true }, force: { type: "boolean" } },
   rollback: { to: { type: "release" } },
   sync: {},
