@@ -9,6 +9,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/access/role";
 import { ConfirmDialog } from "./confirm-dialog";
+import { IntentButton } from "@/components/intents/intent-button";
 
 export type StartBody = { kind: "rollout"; to: string; force?: boolean } | { kind: "rollback"; force?: boolean };
 
@@ -88,20 +89,20 @@ export function StartDeploymentButton({
   );
 }
 
-/** "Roll back to vX" with the plan's summary. */
+/** "Roll back to vX" with the plan's summary; runs the `rollback` intent (its confirm text is the dialog's title). */
 export function RollbackButton({ to, summary }: { to: string; summary: string }) {
   return (
-    <StartDeploymentButton
-      body={{ kind: "rollback" }}
-      label={`Roll back to ${to}`}
-      title={`Roll back to ${to}?`}
-      variant="danger"
-      summary={<p data-testid="rollback-summary">{summary}</p>}
-    />
+    <IntentButton intent="rollback" variant="danger" summary={<p data-testid="rollback-summary">{summary}</p>}>
+      {`Roll back to ${to}`}
+    </IntentButton>
   );
 }
 
-/** "Roll out vY" with what the release changes. */
+/** "Roll out vY" with what the release changes; runs the `rollout` intent (its confirm text is the dialog's title). */
 export function RolloutButton({ to, summary, label, variant = "primary" }: { to: string; summary: ReactNode; label?: ReactNode; variant?: "primary" | "secondary" }) {
-  return <StartDeploymentButton body={{ kind: "rollout", to }} label={label ?? `Roll out ${to}`} title={`Roll out ${to}?`} variant={variant} summary={summary} />;
+  return (
+    <IntentButton intent="rollout" params={{ to }} variant={variant} summary={summary}>
+      {label ?? `Roll out ${to}`}
+    </IntentButton>
+  );
 }

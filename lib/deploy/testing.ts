@@ -15,12 +15,12 @@ export async function upAll(stacksDir: string, head: string): Promise<string[]> 
 }
 
 /** Wait until a deployment (and any automatic rollback it started) has finished. */
-export async function waitFinished(id: string, timeoutMs = 60_000): Promise<Deployment> {
+export async function waitFinished(id: string, timeoutMs = 60_000, pollMs = 100): Promise<Deployment> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const d = getDeploymentRow(id);
     if (d && !["queued", "running", "verifying"].includes(d.status) && !lockHolder()) return d;
     if (Date.now() > end) throw new Error(`deployment ${id} did not finish in ${timeoutMs} ms: ${JSON.stringify(d?.status)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -1,0 +1,85 @@
+// Roll out v1.1.0 from the browser, watch it verify, click Roll back on the Overview, and
+// see v1.0.0 running and healthy (real server, real git, real Docker engine).
+import { execFileSync } from "node:child_process";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expectAccessible } from "./fixtures/a11y";
+import { e2eState } from "./fixtures/state";
+
+const s = e2eState();
+const auth = { authorization: `Bearer ${s.apiKey}` };
+const web = `${s.repo.prefix}-web`;
+
+async function waitIdle(request: APIRequestContext) {
+  await expect
+    .poll(async () => {
+      const r = await request.get(`${s.url}/api/deployments?limit=5`, { headers: auth });
+      const { deployments } = (await r.json()) as { deployments: { status: string }[] };
+      return deployments.some((d) => ["queued", "running", "verifying"].includes(d.status));
+    }, { timeout: 60_000 })
+    .toBe(false);
+}
+
+function webContainer(): { image: string; status: string } | null {
+  const out = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${web}`, "--format", "{{.Image}}\t{{.Status}}"], { encoding: "utf8" }).trim();
+  if (!out) return null;
+  const [image, status] = out.split("\n")[0].split("\t");
+  return { image, status };
+}
+
+test("roll out v1.1.0 from the browser, watch it verify, roll back to v1.0.0", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  await waitIdle(request);
+  // Start from v1.0.0 deployed (through the API, as a bot would).
+  const start = await request.post(`${s.url}/api/deployments`, { headers: auth, data: { kind: "rollout", to: "v1.0.0" } });
+  expect(start.status(), await start.text()).toBe(202);
+  const first = (await start.json()) as { id: string; url: string };
+  expect(first.url).toBe(`/deployments/${first.id}`);
+  await waitIdle(request);
+  expect(((await (await request.get(`${s.url}/api/deployments/${first.id}`, { headers: auth })).json()) as { status: string }).status).toBe("succeeded");
+
+  // Roll out v1.1.0 from the browser.
+  await page.goto(`${s.url}/deployments`);
+  await expectAccessible(page);
+  await page.getByLabel("Release").selectOption("v1.1.0");
+  await page.getByRole("button", { name: "Roll out v1.1.0" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("v1.0.0 → v1.1.0");
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await dialog.getByRole("button", { name: "Roll out v1.1.0" }).click();
+  await page.waitForURL(/\/deployments\/d-/);
+  await expect(page.getByTestId("deployment-status")).toContainText("verified", { timeout: 45_000 });
+  await expect(page.locator('[data-step="verify"]')).toHaveAttribute("data-status", "ok");
+  await expect(page.getByTestId("verification")).toContainText("running, healthy");
+  await expect(page.getByRole("log")).toContainText("Succeeded: v1.1.0 runs verified");
+  await expectAccessible(page);
+  expect(webContainer()?.image).toBe("oresi-test/web:1.1.0");
+
+  // Roll back from the Overview: one button, a dialog that says exactly what changes.
+  await page.goto(`${s.url}/`);
+  await expect(page.getByTestId("deployed-release")).toHaveText("v1.1.0");
+  const rollback = page.getByRole("button", { name: "Roll back to v1.0.0" });
+  await expect(rollback).toBeVisible();
+  await expectAccessible(page);
+  await rollback.click();
+  await expect(page.getByTestId("rollback-summary")).toHaveText(`1 stack: ${web} — oresi-test/web 1.1.0 → 1.0.0`);
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.getByRole("dialog").getByRole("button", { name: "Roll back to v1.0.0" }).click();
+  await page.waitForURL(/\/deployments\/d-/);
+  await expect(page.getByTestId("deployment-status")).toContainText("verified", { timeout: 45_000 });
+  await expect(page.getByText("rollback", { exact: true })).toBeVisible();
+
+  await page.goto(`${s.url}/`);
+  await expect(page.getByTestId("deployed-release")).toHaveText("v1.0.0");
+  const c = webContainer();
+  expect(c?.image).toBe("oresi-test/web:1.0.0");
+  expect(c?.status).toContain("(healthy)");
+});
+
+test("the Roll back button is above the fold on a 390 px phone", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${s.url}/`);
+  const card = page.getByTestId("release-card");
+  await expect(card).toBeVisible();
+  const box = await card.boundingBox();
+  expect(box!.y + box!.height).toBeLessThan(844);
+});
