@@ -3,7 +3,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { makeTempDir } from "../e2e/fixtures/sandbox";
 
-export function useEnv(stacksDir: string, label: string): void {
+export function setBenchEnv(stacksDir: string, label: string): void {
   process.env.STACKS_DIR = stacksDir;
   process.env.DATA_DIR = makeTempDir(`bench-${label}-data`);
   process.env.VERIFY_TIMEOUT = "60s";

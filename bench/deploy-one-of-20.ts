@@ -1,7 +1,7 @@
 // Bench (issue 6 point 8b): a release that changes 1 of 20 stacks: our rollout (until verified)
 // against running `compose up -d` in every stack folder. Prints both times and the ratio.
 import { composeFile, createStacksRepo } from "../e2e/fixtures/stacks-repo";
-import { compose, join, secs, useEnv } from "./deploy-common";
+import { compose, join, secs, setBenchEnv } from "./deploy-common";
 
 const STACKS = 20;
 
@@ -18,7 +18,7 @@ export async function run(): Promise<Record<string, string | number>> {
     repo.commit({ [`${names[7]}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", opts) }, "one stack changes");
     repo.tag("v1.1.0");
     repo.git("checkout", "-q", "--detach", "v1.0.0");
-    useEnv(repo.dir, "one-of-20");
+    setBenchEnv(repo.dir, "one-of-20");
     const { reloadConfig } = await import("../lib/config");
     reloadConfig();
     const { upAll, waitFinished } = await import("../lib/deploy/testing");

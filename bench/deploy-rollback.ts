@@ -2,7 +2,7 @@
 // seed's hand procedure on the same stack (git checkout + compose up -d + wait until healthy).
 // Prints figures and the ratio (target ≤ 1.10); asserts nothing.
 import { createStacksRepo } from "../e2e/fixtures/stacks-repo";
-import { compose, join, median, secs, useEnv, waitHealthy } from "./deploy-common";
+import { compose, join, median, secs, setBenchEnv, waitHealthy } from "./deploy-common";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -10,7 +10,7 @@ export async function run(): Promise<Record<string, string | number>> {
   const repo = createStacksRepo({ tag: "benchrb" });
   try {
     repo.git("checkout", "-q", "--detach", "v1.0.0");
-    useEnv(repo.dir, "rollback");
+    setBenchEnv(repo.dir, "rollback");
     const { reloadConfig } = await import("../lib/config");
     reloadConfig();
     const { upAll, waitFinished } = await import("../lib/deploy/testing");
