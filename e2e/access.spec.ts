@@ -226,3 +226,33 @@ test("the allowlist refuses other addresses everywhere but /healthz, and honours
     await t.stop();
   }
 });
+
+test("OpenID Connect: sign-in through an issuer, with the role from a group claim", async ({ page }) => {
+  const { startOidcIssuer } = await import("./fixtures/oidc-issuer");
+  const issuer = await startOidcIssuer({ sub: "u-olga", preferred_username: "olga", email: "olga@example.test", groups: ["staff", "oresi-ops"] });
+  const dir = makeTempDir("oidc");
+  const s = await startServer({
+    STACKS_DIR: dir,
+    DATA_DIR: dir,
+    CHATOPS_API_KEY: KEY,
+    OIDC_ISSUER: issuer.url,
+    OIDC_CLIENT_ID: issuer.clientId,
+    OIDC_CLIENT_SECRET: issuer.clientSecret,
+    OIDC_NAME: "Test IdP",
+    USER_ROLES: "oresi-ops:operator",
+  });
+  try {
+    await page.goto(s.url + "/");
+    await expect(page.getByLabel("User name")).toHaveCount(0); // no local accounts: no password form, no first-run admin
+    await page.getByRole("button", { name: "Sign in with Test IdP" }).click();
+    await expect(page.getByTestId("user-role")).toHaveText("operator");
+    await expect(page.getByRole("group", { name: "Signed in user" })).toContainText("olga");
+    expect(issuer.seen).toEqual(expect.arrayContaining(["GET /authorize", "POST /token"]));
+    const r = await fetch(`${s.url}/api/audit?action=auth.sign_in`, { headers: { authorization: `Bearer ${KEY}` } });
+    const { events } = (await r.json()) as { events: { actor: string; role: string; params: { provider: string } }[] };
+    expect(events[0]).toMatchObject({ actor: "olga", role: "operator", params: { provider: "oidc" } });
+  } finally {
+    await s.stop();
+    await issuer.close();
+  }
+});

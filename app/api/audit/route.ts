@@ -7,6 +7,8 @@ export const dynamic = "force-dynamic";
 export const GET = route({ access: "viewer" }, async (ctx) => {
   const q = ctx.query(auditQuerySchema);
   if (q.format === "jsonl") {
+    const { format: _format, limit: _limit, ...filters } = q;
+    ctx.audit({ action: "audit.export", target: "audit", params: filters, result: "ok" });
     const it = exportAudit(q);
     const enc = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
