@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/access/role";
 import { checkNewVersion, type VersionSuggestions } from "@/lib/releases/versions";
+import { postIntent, useIntentConfirm } from "@/components/intents/use-intent";
 
 export interface TagDraft {
   sha: string | null;
@@ -33,6 +34,7 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
   const [changelog, setChangelog] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const confirmText = useIntentConfirm("tag", { version: tag.trim() });
 
   useEffect(() => {
     const d = ref.current;
@@ -72,13 +74,16 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch("/api/releases", {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ tag: tag.trim(), message, backport: backport || undefined, changelog: changelog || undefined }),
-      });
-      const json = (await res.json().catch(() => ({}))) as { error?: { message: string } };
-      if (res.status !== 201) throw new Error(json.error?.message ?? `The server answered ${res.status}.`);
+      // With the drafted notes as the message, tag through the `tag` intent (as chat does);
+      // an edited message goes to POST /api/releases, which takes free text.
+      const { status, body: json } = touchedMessage
+        ? await fetch("/api/releases", {
+            method: "POST",
+            headers: { "content-type": "application/json", accept: "application/json" },
+            body: JSON.stringify({ tag: tag.trim(), message, backport: backport || undefined, changelog: changelog || undefined }),
+          }).then(async (res) => ({ status: res.status, body: (await res.json().catch(() => ({}))) as { error?: { message: string } } }))
+        : await postIntent("tag", { version: tag.trim(), ...(backport ? { backport: true } : {}), ...(changelog ? { changelog: true } : {}) });
+      if (status !== 201) throw new Error(json.error?.message ?? `The server answered ${status}.`);
       setOpen(false);
       router.push(`/releases/${encodeURIComponent(tag.trim())}`);
       router.refresh();
@@ -170,6 +175,11 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
             <input type="checkbox" className="h-5 w-5" checked={changelog} onChange={(e) => setChangelog(e.target.checked)} />
             Also add these notes to CHANGELOG.md (its own commit on main, pushed before the tag)
           </label>
+          {confirmText && !problem ? (
+            <p data-testid="tag-confirm" className="text-sm font-medium">
+              {confirmText}
+            </p>
+          ) : null}
           {error ? (
             <p role="alert" className="rounded-lg bg-red-50 p-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
               {error}
