@@ -11,6 +11,7 @@ import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { useCan } from "@/components/access/role";
 import type { SyncStatus } from "@/lib/sync/scheduler";
+import { postIntent } from "@/components/intents/use-intent";
 import { every } from "./format";
 
 export const syncQueryKey = ["sync"] as const;
@@ -48,19 +49,12 @@ export function SyncPanel({ initial }: { initial: SyncStatus }) {
     setBusy(true);
     setNote("Asking the remote for new releases…");
     try {
-      const res = await fetch("/api/sync", { method: "POST", headers: { accept: "application/json" } });
-      const json = (await res.json().catch(() => ({}))) as { error?: { message: string } };
-      if (res.status !== 202) throw new Error(json.error?.message ?? `The server answered ${res.status}.`);
-      // Poll until the sync this started has finished.
-      for (let i = 0; i < 120; i++) {
-        await new Promise((r) => setTimeout(r, 500));
-        const now = await fetchSync();
-        qc.setQueryData(syncQueryKey, now);
-        if (!now.running) {
-          setNote(`Sync finished: ${now.lastRun?.message ?? "done"}`);
-          break;
-        }
-      }
+      // Runs the `sync` intent (as the chat command does) and answers when the sync has finished.
+      const { status, body } = await postIntent("sync", {});
+      if (status !== 200) throw new Error(body.error?.message ?? `The server answered ${status}.`);
+      const run = body.sync as { message?: string } | undefined;
+      setNote(`Sync finished: ${run?.message ?? "done"}`);
+      qc.setQueryData(syncQueryKey, await fetchSync());
       await qc.invalidateQueries();
     } catch (e) {
       setNote(`Sync could not start: ${(e as Error).message}`);
