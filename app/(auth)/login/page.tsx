@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { LoginForm, messageFor } from "@/components/access/login-form";
+import { LoginForm } from "@/components/access/login-form";
+import { messageFor } from "@/components/access/login-messages";
 import { config } from "@/lib/config";
 import { currentCaller } from "@/lib/access/page";
 import { firstRunNeeded, FIRST_RUN_FILE, FIRST_RUN_USER, ensureFirstRunAdmin } from "@/lib/access/first-run";
