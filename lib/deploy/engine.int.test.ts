@@ -12,6 +12,7 @@ import { startDeployment, getDeployment, rollbackPlan, isDeploying } from "./sta
 import { logsOf } from "./store";
 import { holdOf, liftHold } from "./holds";
 import { upAll, waitFinished } from "./testing";
+import { stackTimeline } from "./timeline";
 
 const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
 const admin: Caller = { kind: "user", name: "alice", role: "admin", ip: "127.0.0.1" };
@@ -171,5 +172,16 @@ describe("deployment engine (real git, real engine)", () => {
       fs.rmSync(path.join(repo.dir, "scratch.txt"));
     }
   });
-});
 
+  it("merges releases, deployments, health and rollbacks into the stack's timeline", async () => {
+    const t = await stackTimeline(repo.stack("web"));
+    const titles = t.map((e) => e.title);
+    expect(titles).toContain("Release v1.2.0");
+    expect(titles).toContain("Release v1.1.0");
+    expect(titles).toContain("Automatic rollback v1.1.0 → v1.1.0");
+    expect(titles).toContain("Rollback v1.1.0 → v1.0.0");
+    expect(t.some((e) => e.kind === "health" && e.status === "unhealthy" && e.detail?.includes("unhealthy"))).toBe(true);
+    expect(t.some((e) => e.kind === "deployment" && e.status === "rolled_back" && e.by === "olivia")).toBe(true);
+    expect(t.map((e) => e.at)).toEqual([...t.map((e) => e.at)].sort().reverse());
+  });
+});

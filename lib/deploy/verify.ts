@@ -11,6 +11,8 @@ import type { VerificationRow } from "./types";
 export const POLL_MS = 250;
 /** A container without a healthcheck must stay running this long to count as up. */
 export const SETTLE_MS = 1500;
+/** Unhealthy for this long (Docker already waited its retries) is a definite failure; shorter may recover under load. */
+export const UNHEALTHY_GRACE_MS = 10_000;
 
 export interface StackToVerify {
   stack: string;
@@ -26,7 +28,14 @@ export interface ContainerVerdict {
   final: boolean;
 }
 
-function judge(stack: StackToVerify, containers: ContainerInfo[], firstOk: Map<string, number>, now: number, restarts: Map<string, number>): ContainerVerdict {
+function judge(
+  stack: StackToVerify,
+  containers: ContainerInfo[],
+  firstOk: Map<string, number>,
+  now: number,
+  restarts: Map<string, number>,
+  firstBad: Map<string, number>,
+): ContainerVerdict {
   const rows: VerificationRow[] = [];
   let final = false;
   for (const svc of stack.services) {
@@ -46,7 +55,9 @@ function judge(stack: StackToVerify, containers: ContainerInfo[], firstOk: Map<s
         if (c.state === "exited" || c.state === "dead") final = true;
       } else if (c.health === "unhealthy") {
         seen = "running, unhealthy";
-        final = true;
+        const since = firstBad.get(c.id) ?? now;
+        firstBad.set(c.id, since);
+        if (now - since >= UNHEALTHY_GRACE_MS) final = true;
       } else if (c.health === "starting") seen = "running, health: starting";
       else if (restarted > 0) seen = `running, restarted ${restarted}×`;
       else if (c.health === "healthy") {
@@ -59,6 +70,7 @@ function judge(stack: StackToVerify, containers: ContainerInfo[], firstOk: Map<s
         seen = ok ? "running (no healthcheck)" : "running, settling";
       }
       if (c.state !== "running") firstOk.delete(c.id);
+      if (c.health !== "unhealthy") firstBad.delete(c.id);
       rows.push({ stack: stack.stack, subject: mine.length > 1 ? `${svc} (${c.name})` : svc, signal: "container", required, seen, ok });
     }
   }
@@ -74,6 +86,7 @@ export async function verifyContainers(
   opts: { signal?: AbortSignal; onProgress?: (line: string) => void; since: number },
 ): Promise<{ ok: boolean; rows: VerificationRow[]; timedOut: boolean }> {
   const firstOk = new Map<string, number>();
+  const firstBad = new Map<string, number>();
   const start = Date.now();
   const deadline = new Map(stacks.map((s) => [s.stack, start + s.timeoutMs]));
   const done = new Map<string, ContainerVerdict>();
@@ -88,7 +101,7 @@ export async function verifyContainers(
     const now = Date.now();
     for (const s of stacks) {
       if (done.has(s.stack)) continue;
-      const v = judge(s, list, firstOk, now, restarts);
+      const v = judge(s, list, firstOk, now, restarts, firstBad);
       if (v.ok || v.final || now >= deadline.get(s.stack)!) done.set(s.stack, v);
       else {
         const report = v.rows.map((r) => `${r.subject}: ${r.seen}`).join(", ");
