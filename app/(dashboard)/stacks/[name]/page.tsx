@@ -6,6 +6,7 @@ import { StackMonitors } from "@/components/kuma/stack-monitors";
 import { StackStatusBadge } from "@/components/stacks/badges";
 import { CheckUpdatesButton } from "@/components/stacks/check-updates-button";
 import { LogViewer } from "@/components/stacks/log-viewer";
+import { StackTimeline } from "@/components/deployments/stack-timeline";
 import { ServiceTable } from "@/components/stacks/service-table";
 import { Card, PageHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/time";
@@ -81,6 +82,7 @@ export default async function StackPage({ params }: { params: Promise<{ name: st
       <div className="mb-4">
         <StackMonitors stack={s.name} />
       </div>
+      <StackTimeline stack={s.name} />
       <Card title="Logs" className="mb-4">
         <LogViewer containers={containers} />
       </Card>
