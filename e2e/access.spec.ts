@@ -13,7 +13,7 @@ const KEY = "access-spec-key-0123456789abcdef";
 let repo: StacksRepo;
 let server: RunningServer;
 
-test.describe.configure({ mode: "serial" });
+// Tests run in file order on one worker; the audit test reads what the viewer and operator tests did.
 // A fresh browser per test: each signs in itself against this spec's server.
 test.use({ storageState: { cookies: [], origins: [] } });
 
@@ -81,7 +81,7 @@ test("the login page is accessible, fits a phone, and says why a sign-in failed"
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await ctx.newPage();
   await signIn(page, E2E_USERS.viewer.name, "wrong password");
-  await expect(page.getByRole("alert")).toHaveText(/Wrong user name or password/);
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong user name or password." })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name: "Sign in" })).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
