@@ -4,6 +4,8 @@ import os from "node:os";
 
 const benches: { name: string; load: () => Promise<{ run: () => Promise<Record<string, string | number>> }> }[] = [
   { name: "git: 2,000 tags", load: () => import("./git-tags") },
+  { name: "containers: 100 containers, stacks list", load: () => import("./containers-list") },
+  { name: "containers: 200 pollers", load: () => import("./containers-pollers") },
   { name: "deploy: rollback of one stack vs hand", load: () => import("./deploy-rollback") },
   { name: "deploy: 1 of 20 stacks vs compose up in all", load: () => import("./deploy-one-of-20") },
 ];
