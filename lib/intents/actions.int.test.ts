@@ -181,6 +181,16 @@ describe("default intents on real git and Docker", () => {
     reloadConfig();
   });
 
+  it("a release tagged upstream a moment ago is fetched before it is refused", async () => {
+    const up = repo.upstreamClone();
+    up.tag("v1.4.0", "Release v1.4.0");
+    expect(repo.git("tag", "--list", "v1.4.0")).toBe("");
+    const pv = await preview("rollout", "?to=v1.4.0");
+    expect(pv.status, JSON.stringify(pv.body)).toBe(200);
+    expect(pv.body.confirm).toMatch(/^Roll out v1\.4\.0 \(now v1\.\d\.\d\)\?$/);
+    expect(repo.git("tag", "--list", "v1.4.0")).toBe("v1.4.0");
+  });
+
   it("restart-stack: 200 once restarted; refused with 409 while a deployment runs", async () => {
     const r = await run("restart-stack", { stack: repo.stack("api") });
     expect(r.status).toBe(200);

@@ -96,7 +96,8 @@ export async function resolveParams(intent: Intent, raw: unknown, ctx: RunContex
     const v = values[name];
     if (typeof v !== "string") continue;
     if (p.type === "release") {
-      const list = await ctx.releases();
+      let list = await ctx.releases();
+      if (!list.byTag.has(v)) list = await ctx.releasesAfterFetch();
       if (!list.byTag.has(v)) problems.push(`${name}: there is no release ${v} (releases: ${list.releases.slice(0, 5).map((r) => r.tag).join(", ") || "none"})`);
     } else if (p.type === "stack" && !stackExists(v)) {
       problems.push(`${name}: there is no stack ${v} in the stacks repository`);
