@@ -67,6 +67,8 @@ COPY --from=builder --chown=node:node /app/.next/standalone ./
 COPY --from=builder --chown=node:node /app/.next/static ./.next/static
 COPY --from=builder --chown=node:node /app/public ./public
 COPY --from=builder --chown=node:node /app/intents ./intents
+# npm run hash-password without Node on the host: docker run --rm -it <image> node scripts/hash-password.mjs
+COPY --from=builder --chown=node:node /app/scripts/hash-password.mjs ./scripts/hash-password.mjs
 
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \

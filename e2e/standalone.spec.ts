@@ -113,6 +113,12 @@ test("the laid-out image folder holds only what the Dockerfile copies, and runs 
   expect(fs.readdirSync(dataDir)).toContain("oresi.db");
 });
 
+test("the image's hash-password script runs in the image folder and writes the admin hash format", () => {
+  const r = spawnSync(process.execPath, [path.join(app, "scripts", "hash-password.mjs")], { cwd: app, input: "correct horse battery\n", encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  expect(r.stdout.trim()).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{32,}$/);
+});
+
 test("answers /healthz and the HEALTHCHECK passes", async () => {
   const r = await fetch(`${url}/healthz`);
   expect(r.status).toBe(200);

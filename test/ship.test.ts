@@ -101,6 +101,7 @@ describe("Dockerfile", () => {
       [".next/static", ".next/static"],
       ["public", "public"],
       ["intents", "intents"],
+      ["scripts/hash-password.mjs", "scripts/hash-password.mjs"],
     ]);
     expect(execForm(runtime.instructions.find((i) => i.cmd === "CMD")!.args)).toEqual(["node", "server.js"]);
   });
@@ -192,7 +193,7 @@ describe("docker-compose.example.yml", () => {
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: r.status, out: r.stdout, err: r.stderr };
   }
-  const base = { ORESI_OWNER: "acme", ADMIN_PASSWORD_HASH: "scrypt$N16384$abc$def", CHATOPS_API_KEY: "0123456789abcdef01234567" };
+  const base = { ORESI_OWNER: "acme", ADMIN_USER: "admin", ADMIN_PASSWORD_HASH: "scrypt$32768$8$1$abc$def", CHATOPS_API_KEY: "0123456789abcdef01234567" };
 
   it("Compose parses it: image from GHCR, socket, stacks at the same path, intents read-only, data volume, healthcheck", () => {
     const r = config({ ...base, STACKS_DIR: "/srv/my-stacks", DOCKER_GID: "994" });
@@ -228,13 +229,19 @@ describe("docker-compose.example.yml", () => {
   });
 
   it("stops with a message naming a missing required value", () => {
-    for (const missing of ["CHATOPS_API_KEY", "ORESI_OWNER", "ADMIN_PASSWORD_HASH"]) {
+    for (const missing of ["CHATOPS_API_KEY", "ORESI_OWNER"]) {
       const env: Record<string, string> = { ...base };
       delete env[missing];
       const r = config(env);
       expect(r.status).not.toBe(0);
       expect(r.err).toContain(missing);
     }
+  });
+
+  it("without an admin hash the first run generates one (both left empty, never half set)", () => {
+    const r = config({ ORESI_OWNER: "acme", CHATOPS_API_KEY: base.CHATOPS_API_KEY });
+    expect(r.status).toBe(0);
+    expect(YAML.parse(r.out).services.oresi.environment).toMatchObject({ ADMIN_USER: "", ADMIN_PASSWORD_HASH: "" });
   });
 });
 
