@@ -1,6 +1,7 @@
 import "server-only";
 import { config } from "../config";
 import { logger } from "../logger";
+import { checkDrift } from "../notify/drift";
 import { singleton } from "../singleton";
 import { isSyncing, runSync } from "./run";
 import { readSyncState } from "./state";
@@ -25,6 +26,9 @@ function schedule(ms: number): void {
     sched.nextAt = null;
     runSync("schedule")
       .catch((e) => logger.error("scheduled sync crashed", { err: e as Error }))
+      // Drift is checked on the same slow schedule, after the sync.
+      .then(() => checkDrift())
+      .catch((e) => logger.warn("drift check failed", { err: e as Error }))
       .finally(() => {
         if (sched.started) schedule(config().SYNC_INTERVAL);
       });
