@@ -61,7 +61,7 @@ export function dockerError(e: unknown, what: string): AppError {
       undefined,
       { cause: e },
     );
-  if (err.code === "ENOENT" || err.code === "ECONNREFUSED" || err.code === "ETIMEDOUT" || /timeout/i.test(msg))
+  if (["ENOENT", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNRESET", "EHOSTUNREACH", "ENOTCONN"].includes(err.code ?? "") || /timeout|socket hang up/i.test(msg))
     return new AppError("dependency_down", `Docker engine is not reachable at ${config().DOCKER_HOST} (${err.code ?? msg}).`, undefined, {
       cause: e,
     });
