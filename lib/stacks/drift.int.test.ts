@@ -124,4 +124,22 @@ describe("drift against the real engine", () => {
     expect(d.composeText).toContain("image: oresi-test/web:${WEB_TAG}");
     await expect(stackDetail("oresitest-nope")).rejects.toMatchObject({ code: "not_found" });
   });
+
+  it("compares with the deployed release once there is one, and flags a HEAD that is elsewhere", async () => {
+    const { db } = await import("../db");
+    const v100 = repo.git("rev-parse", "v1.0.0^{commit}");
+    db()
+      .prepare(
+        `INSERT INTO deployments (id, kind, status, to_release, to_sha, actor, actor_kind, created_at, finished_at)
+         VALUES ('d-test-1', 'rollout', 'succeeded', 'v1.0.0', ?, 'alice', 'user', ?, ?)`,
+      )
+      .run(v100, new Date().toISOString(), new Date().toISOString());
+    const r = await fresh();
+    expect(r.target).toMatchObject({ ref: "v1.0.0", source: "deployed", commit: v100 });
+    expect(r.repoDrift.join(" ")).toMatch(/not at the deployed release v1\.0\.0/);
+    // v1.0.0 says web 1.0.0, which is what runs since the previous test.
+    expect(svc(r, "web", "app").svc.drift.filter((d) => d.kind !== "extra")).toEqual([]);
+    // Stacks v1.0.0 does not have are listed apart.
+    expect(r.others.map((o) => o.project)).toContain(repo.stack("sick"));
+  });
 });
