@@ -170,6 +170,16 @@ export async function containerDetails(containers: Pick<ContainerInfo, "id" | "s
   return out;
 }
 
+/** Details already cached (however old), without asking Docker. */
+export function peekDetails(ids: string[]): Map<string, ContainerDetails> {
+  const out = new Map<string, ContainerDetails>();
+  for (const id of ids) {
+    const hit = detailCache.get(id);
+    if (hit) out.set(id, hit.value);
+  }
+  return out;
+}
+
 /** Normalize an image reference the way Docker names local tags: nginx → nginx:latest, docker.io/library/x → x. */
 export function normalizeImageRef(ref: string): string {
   let r = ref.trim();

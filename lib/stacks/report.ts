@@ -1,5 +1,5 @@
 import "server-only";
-import { containerDetails, listContainers, listImages } from "../docker/containers";
+import { containerDetails, listContainers, listImages, peekDetails } from "../docker/containers";
 import { repoState } from "../git/state";
 import { AppError } from "../errors";
 import { singleton } from "../singleton";
@@ -33,7 +33,14 @@ async function compute(): Promise<StacksReport> {
   ]);
   const names = new Set(desired.stacks.map((s) => s.stack));
   const inStacks = containers.filter((c) => c.project && names.has(c.project));
-  const details = await containerDetails(inStacks);
+  // Inspects (restart count, start time) fill a cache in the background; a cold view waits for
+  // them at most 400 ms. Containers whose tag moved on (the list shows a bare image ID) are
+  // always inspected, since drift needs the reference they were created with.
+  const inspecting = containerDetails(inStacks).catch(() => new Map());
+  await Promise.race([inspecting, new Promise((r) => setTimeout(r, 400).unref())]);
+  const must = inStacks.filter((c) => c.image.startsWith("sha256:"));
+  if (must.length) await containerDetails(must);
+  const details = peekDetails(inStacks.map((c) => c.id));
   const remote = lastChecks();
   const { stacks, others } = buildStacks({ desired: desired.stacks, containers, details, images, remote, monitors });
 
