@@ -51,10 +51,26 @@ export function SyncPanel({ initial }: { initial: SyncStatus }) {
     try {
       // Runs the `sync` intent (as the chat command does) and answers when the sync has finished.
       const { status, body } = await postIntent("sync", {});
-      if (status !== 200) throw new Error(body.error?.message ?? `The server answered ${status}.`);
-      const run = body.sync as { message?: string } | undefined;
-      setNote(`Sync finished: ${run?.message ?? "done"}`);
-      qc.setQueryData(syncQueryKey, await fetchSync());
+      if (status === 404) {
+        // No `sync` intent in INTENTS_DIR: start it directly (POST /api/sync) and wait for it.
+        const res = await fetch("/api/sync", { method: "POST", headers: { accept: "application/json" } });
+        const json = (await res.json().catch(() => ({}))) as { error?: { message: string } };
+        if (res.status !== 202) throw new Error(json.error?.message ?? `The server answered ${res.status}.`);
+        for (let i = 0; i < 120; i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          const now = await fetchSync();
+          qc.setQueryData(syncQueryKey, now);
+          if (!now.running) {
+            setNote(`Sync finished: ${now.lastRun?.message ?? "done"}`);
+            break;
+          }
+        }
+      } else {
+        if (status !== 200) throw new Error(body.error?.message ?? `The server answered ${status}.`);
+        const run = body.sync as { message?: string } | undefined;
+        setNote(`Sync finished: ${run?.message ?? "done"}`);
+        qc.setQueryData(syncQueryKey, await fetchSync());
+      }
       await qc.invalidateQueries();
     } catch (e) {
       setNote(`Sync could not start: ${(e as Error).message}`);
