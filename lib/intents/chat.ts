@@ -58,6 +58,7 @@ export function cleanChatText(text: unknown): { ok: true; text: string } | { ok:
   const t = text
     .replace(/\t/g, " ")
     .trim()
+    .replace(/^<@[A-Za-z0-9]+>\s*/, "") // a Slack mention of the bot
     .replace(/^[/!]\s*/, "")
     .replace(/^@?oresi[:,]?\s+/i, "")
     .replace(/[.!]$/, "")

@@ -98,6 +98,7 @@ describe("chat matching", () => {
     ["verify", "verify", {}],
     ["restart media", "restart-stack", { stack: "media" }],
     ["@oresi restart stack proxy", "restart-stack", { stack: "proxy" }],
+    ["<@U024BE7LH> rollback", "rollback", {}],
   ])("%s → %s", (text, intent, params) => {
     const r = run(text);
     expect(r.kind).toBe("run");
