@@ -34,7 +34,8 @@ function refuse(caller: Caller, text: string, code: ErrorCode, status: number, m
 }
 
 export async function handleChat(rawText: string, user: string | undefined, key: Caller): Promise<ChatReply> {
-  const caller: Caller = user ? { ...key, onBehalfOf: user } : key;
+  // Only a bot's key acts for a chat user; a signed-in person acts as themselves.
+  const caller: Caller = user && key.kind === "key" ? { ...key, onBehalfOf: user } : key;
   const clean = cleanChatText(rawText);
   if (!clean.ok) return refuse(caller, rawText.replace(/[^\x20-\x7e]/g, "?"), "bad_request", 400, `${clean.reason}.`);
   const set = intents().intents;
