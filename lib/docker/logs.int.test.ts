@@ -28,7 +28,7 @@ beforeAll(async () => {
   await sleep(2500);
 }, 60_000);
 
-afterAll(() => removeProjects(prefix + "-"));
+afterAll(() => removeProjects(prefix));
 
 describe("container logs (real engine)", () => {
   it("tails the last N lines with stdout and stderr told apart and error lines flagged", async () => {
