@@ -8,6 +8,8 @@ import { startServer, type RunningServer } from "./fixtures/server";
 import { expectAccessible } from "./fixtures/a11y";
 import { E2E_USERS } from "./fixtures/users";
 import { hashPassword } from "../lib/access/passwords";
+import { startOidcIssuer } from "./fixtures/oidc-issuer";
+import path from "node:path";
 
 const KEY = "access-spec-key-0123456789abcdef";
 let repo: StacksRepo;
@@ -42,6 +44,7 @@ async function signIn(page: Page, name: string, password: string) {
   await page.getByLabel("User name").fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  if (password.startsWith("e2e-")) await expect(page.getByTestId("user-role")).toBeVisible();
 }
 
 /** A POST from inside the signed-in page (same origin, the browser's own cookie): what a forced click would send. */
@@ -64,6 +67,7 @@ test.beforeAll(async () => {
     CHATOPS_API_KEY: KEY,
     CHATOPS_API_ROLE: "operator",
     USERS: users.join(";"),
+    INTENTS_DIR: path.resolve(__dirname, "..", "intents"), // the buttons run the default intents
     VERIFY_TIMEOUT: "30s",
     SESSION_MAX_AGE: "1h",
   });
@@ -228,7 +232,6 @@ test("the allowlist refuses other addresses everywhere but /healthz, and honours
 });
 
 test("OpenID Connect: sign-in through an issuer, with the role from a group claim", async ({ page }) => {
-  const { startOidcIssuer } = await import("./fixtures/oidc-issuer");
   const issuer = await startOidcIssuer({ sub: "u-olga", preferred_username: "olga", email: "olga@example.test", groups: ["staff", "oresi-ops"] });
   const dir = makeTempDir("oidc");
   const s = await startServer({
