@@ -20,8 +20,12 @@ export const DEMO_IMAGES = [
   { ref: "oresi-demo/cache:1.0.0" },
 ];
 
-/** The release the demo starts at: one rollout (to the broken one) and rollbacks remain. */
-export const DEMO_DEPLOYED = "v1.2.0";
+/**
+ * The release the demo starts at (adopted as deployed on the dashboard's first run), so that
+ * a newcomer can roll out v1.2.0 (passes), then v1.3.0 (fails, rolls back by itself to v1.2.0),
+ * then roll back by hand to v1.1.0.
+ */
+export const DEMO_DEPLOYED = "v1.1.0";
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: "Dana Demo",

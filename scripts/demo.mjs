@@ -2,7 +2,7 @@
 // npm run demo [-- --reset] [-- --no-serve] [-- --port 3000]
 // Try Oresi in a minute: a sample stacks repository under ./demo (three stacks, four
 // releases, the newest one broken), its images built from busybox on the local Docker
-// engine, release v1.2.0 up and running, and the dashboard served on it.
+// engine, release v1.1.0 up and running, and the dashboard served on it.
 //   --reset     remove the demo's containers and ./demo, then start over
 //   --no-serve  prepare everything but do not start the dashboard
 //   --down      remove the demo's containers (keeps ./demo) and stop
@@ -80,8 +80,9 @@ const banner = [
   `  API key (bots)     ${cred.CHATOPS_API_KEY}`,
   `                     curl -H "Authorization: Bearer ${cred.CHATOPS_API_KEY}" ${url}/api/status`,
   "",
-  "  Try: roll out v1.3.0 and watch verification fail and roll back by itself;",
-  "       then roll back by hand to v1.1.0. Start over: npm run demo -- --reset",
+  "  Try: roll out v1.2.0 (it passes); roll out v1.3.0 and watch verification fail and",
+  "       roll back by itself to v1.2.0; then Roll back by hand to v1.1.0.",
+  "       Start over: npm run demo -- --reset",
   "",
 ].join("\n");
 

@@ -37,7 +37,7 @@ describe("npm run demo (repository, images, deployed release)", () => {
   type Demo = { work: string; origin: string; dataDir: string; stacks: string[]; releases: string[]; created: boolean; started: string[]; firstRun: boolean };
   let first: Demo;
 
-  it("makes three stacks, four annotated releases pushed to a bare origin, and brings v1.2.0 up", async () => {
+  it("makes three stacks, four annotated releases pushed to a bare origin, and brings v1.1.0 up", async () => {
     first = prepareDemo({ dir, prefix });
     expect(first.created).toBe(true);
     expect(first.stacks).toEqual([`${prefix}-web`, `${prefix}-api`, `${prefix}-cache`]);
@@ -48,15 +48,15 @@ describe("npm run demo (repository, images, deployed release)", () => {
     const remoteTags = git(first.work, "ls-remote", "--tags", "origin");
     for (const t of first.releases) expect(remoteTags).toContain(`refs/tags/${t}`);
     expect(git(first.work, "rev-parse", "origin/main")).toBe(git(first.work, "rev-parse", "v1.3.0^{commit}"));
-    // Deployed: HEAD detached at v1.2.0, a clean work tree.
-    expect(DEMO_DEPLOYED).toBe("v1.2.0");
-    expect(git(first.work, "rev-parse", "HEAD")).toBe(git(first.work, "rev-parse", "v1.2.0^{commit}"));
+    // Deployed: HEAD detached at v1.1.0 (then v1.2.0 passes, v1.3.0 fails, Roll back has a target), a clean work tree.
+    expect(DEMO_DEPLOYED).toBe("v1.1.0");
+    expect(git(first.work, "rev-parse", "HEAD")).toBe(git(first.work, "rev-parse", "v1.1.0^{commit}"));
     expect(git(first.work, "status", "--porcelain")).toBe("");
     // v1.3.0 changes only the web stack, to the broken image.
     expect(git(first.work, "diff", "--name-only", "v1.2.0", "v1.3.0").split("\n").sort()).toEqual(["CHANGELOG.md", `${prefix}-web/.env`]);
     expect(git(first.work, "show", `v1.3.0:${prefix}-web/.env`)).toContain("WEB_TAG=2.0.0");
     // The release's stacks run the release's images and turn healthy.
-    const want: Record<string, string> = { web: "oresi-demo/web:1.1.0", api: "oresi-demo/api:1.1.0", cache: "oresi-demo/cache:1.0.0" };
+    const want: Record<string, string> = { web: "oresi-demo/web:1.1.0", api: "oresi-demo/api:1.0.0", cache: "oresi-demo/cache:1.0.0" };
     for (const [short, image] of Object.entries(want)) {
       const rows = containers(`${prefix}-${short}`);
       expect(rows).toHaveLength(1);
@@ -95,17 +95,17 @@ describe("npm run demo (repository, images, deployed release)", () => {
     const tagSha = git(first.work, "rev-parse", "v1.3.0");
     fs.mkdirSync(first.dataDir, { recursive: true });
     fs.writeFileSync(path.join(first.dataDir, "oresi.db"), ""); // the dashboard has state now
-    git(first.work, "checkout", "-q", "--detach", "v1.1.0"); // …and rolled back by hand
+    git(first.work, "checkout", "-q", "--detach", "v1.2.0"); // …and rolled out v1.2.0
     const again = prepareDemo({ dir, prefix });
     expect(again.created).toBe(false);
     expect(again.firstRun).toBe(false);
     expect(git(first.work, "rev-parse", "v1.3.0")).toBe(tagSha);
-    expect(git(first.work, "rev-parse", "HEAD")).toBe(git(first.work, "rev-parse", "v1.1.0^{commit}")); // left where the dashboard put it
-    // api's image differs between v1.1.0 and v1.2.0, so only api was recreated; web and cache kept their containers.
+    expect(git(first.work, "rev-parse", "HEAD")).toBe(git(first.work, "rev-parse", "v1.2.0^{commit}")); // left where the dashboard put it
+    // api's image differs between v1.1.0 and v1.2.0, so only api was recreated (at v1.2.0's image); web and cache kept their containers.
     const after = first.stacks.map((s) => containers(s)[0].split(" ")[0]);
     expect(after[0]).toBe(before[0]);
     expect(after[2]).toBe(before[2]);
-    expect(containers(`${prefix}-api`)[0].split(" ")[1]).toBe("oresi-demo/api:1.0.0");
+    expect(containers(`${prefix}-api`)[0].split(" ")[1]).toBe("oresi-demo/api:1.1.0");
   });
 
   it("--reset starts over; a folder the demo did not make is never removed", () => {
