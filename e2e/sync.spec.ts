@@ -161,9 +161,17 @@ test("the settings page lists targets with secrets masked and their last results
   await expect(page.getByRole("link", { name: "Settings", exact: true })).toHaveAttribute("aria-current", "page");
   const targets = page.getByRole("list", { name: "Notification targets" });
   await expect(targets).toContainText("JSON webhook");
-  await expect(targets).toContainText("delivered");
+  // The page shows results as of its load: reload until the first delivery is recorded.
+  await expect(async () => {
+    await page.reload();
+    await expect(targets).toContainText("delivered", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
   // The ntfy target never answers: failed after a retry, shown, and it delayed nothing.
   await expect(targets).toContainText("ntfy");
+  await expect(async () => {
+    await page.reload();
+    await expect(targets).toContainText("no answer in time", { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
   await page.getByRole("button", { name: "Send test notification" }).click();
   await expect(page.getByText(/Sent to 2 target/)).toBeVisible();
   await expect.poll(() => received.some((r) => r.body.event === "test"), { timeout: 10_000 }).toBe(true);

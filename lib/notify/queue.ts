@@ -6,21 +6,26 @@ import { deliver, type SendOptions } from "./send";
 import { notifyTargets } from "./targets";
 import type { DeliveryResult, NotifyEvent, Target } from "./types";
 
-// Fire-and-forget: notify() only queues; a background drain sends to every target in
-// parallel (timeout + one retry each) and records the outcome for the settings page.
-// Nothing a target does can block or fail the caller (a deployment).
+// Fire-and-forget: notify() only queues; each target has its own background queue (so a
+// dead target delays nobody but itself), each attempt has a timeout and one retry, and every
+// outcome is recorded for the settings page. Nothing a target does can block or fail the
+// caller (a deployment).
 
 const MAX_QUEUE = 100;
 const KEEP = 30;
 const KV_KEY = "notify.results";
 
-interface QueueState {
-  items: { event: NotifyEvent; targets: Target[] }[];
+interface TargetQueue {
+  items: { event: NotifyEvent; target: Target }[];
   draining: Promise<void> | null;
+}
+
+interface QueueState {
+  queues: Map<Target["type"], TargetQueue>;
   options: SendOptions;
 }
 
-const state = singleton<QueueState>("notify.queue", () => ({ items: [], draining: null, options: {} }));
+const state = singleton<QueueState>("notify.queue", () => ({ queues: new Map(), options: {} }));
 
 /** Tests shorten the timeouts; production keeps the defaults. */
 export function setSendOptions(o: SendOptions): void {
@@ -33,41 +38,47 @@ export function notify(event: Omit<NotifyEvent, "at"> & { at?: string }): void {
     const targets = notifyTargets();
     if (!targets.length) return;
     const full: NotifyEvent = { ...event, at: event.at ?? now() };
-    if (state.items.length >= MAX_QUEUE) {
-      const dropped = state.items.shift();
-      logger.warn("notification queue full: dropped the oldest", { kind: dropped?.event.kind });
-    }
-    state.items.push({ event: full, targets });
-    if (!state.draining) {
-      // setImmediate: the caller's synchronous work (a deployment step) finishes first.
-      state.draining = new Promise<void>((resolve) => setImmediate(() => drain().finally(resolve))).finally(() => {
-        state.draining = null;
-      });
+    for (const target of targets) {
+      let q = state.queues.get(target.type);
+      if (!q) state.queues.set(target.type, (q = { items: [], draining: null }));
+      if (q.items.length >= MAX_QUEUE) {
+        const dropped = q.items.shift();
+        logger.warn("notification queue full: dropped the oldest", { target: target.display, kind: dropped?.event.kind });
+      }
+      q.items.push({ event: full, target });
+      if (!q.draining) {
+        const queue = q;
+        // setImmediate: the caller's synchronous work (a deployment step) finishes first.
+        queue.draining = new Promise<void>((resolve) => setImmediate(() => drain(queue).finally(resolve))).finally(() => {
+          queue.draining = null;
+        });
+      }
     }
   } catch (e) {
     logger.error("could not queue a notification", { err: e as Error });
   }
 }
 
-async function drain(): Promise<void> {
-  for (let item = state.items.shift(); item; item = state.items.shift()) {
-    const { event, targets } = item;
-    const results = await Promise.all(targets.map((t) => deliver(t, event, state.options)));
-    for (const r of results) {
-      if (r.ok) logger.info("notification sent", { target: r.display, kind: r.kind, attempts: r.attempts });
-      else logger.warn("notification failed", { target: r.display, kind: r.kind, attempts: r.attempts, err: r.error });
-    }
+async function drain(q: TargetQueue): Promise<void> {
+  for (let item = q.items.shift(); item; item = q.items.shift()) {
+    const r = await deliver(item.target, item.event, state.options);
+    if (r.ok) logger.info("notification sent", { target: r.display, kind: r.kind, attempts: r.attempts });
+    else logger.warn("notification failed", { target: r.display, kind: r.kind, attempts: r.attempts, err: r.error });
     try {
-      record(results);
+      record([r]);
     } catch (e) {
-      logger.error("could not record notification results", { err: e as Error });
+      logger.error("could not record a notification result", { err: e as Error });
     }
   }
 }
 
 /** Resolves when everything queued so far has been sent (or has failed). For tests and shutdown. */
 export async function flushNotifications(): Promise<void> {
-  while (state.draining) await state.draining;
+  for (;;) {
+    const pending = [...state.queues.values()].map((q) => q.draining).filter((p): p is Promise<void> => !!p);
+    if (!pending.length) return;
+    await Promise.all(pending);
+  }
 }
 
 function record(results: DeliveryResult[]): void {
