@@ -28,6 +28,7 @@ function webContainer(): { image: string; status: string } | null {
 
 test("roll out v1.1.0 from the browser, watch it verify, roll back to v1.0.0", async ({ page, request }) => {
   test.setTimeout(120_000);
+  page.on("pageerror", (e) => console.log("page error:", e.message));
   await waitIdle(request);
   // Start from v1.0.0 deployed (through the API, as a bot would).
   const start = await request.post(`${s.url}/api/deployments`, { headers: auth, data: { kind: "rollout", to: "v1.0.0" } });
