@@ -142,7 +142,10 @@ test("the audit page shows both, filters, and exports JSON lines", async ({ page
   await page.goto(server.url + "/audit");
   await expect(page.getByRole("heading", { level: 1, name: "Audit" })).toBeVisible();
   const rows = page.getByTestId("audit-row");
-  await expect(rows.filter({ hasText: "deployment.rollback" }).filter({ hasText: E2E_USERS.operator.name }).first()).toBeVisible();
+  // the rollback, by the button (intent.run rollback) or by the API (deployment.rollback)
+  const rollbackRow = rows.filter({ hasText: /deployment\.rollback|intent\.run/ }).filter({ hasText: "rollback" }).filter({ hasText: E2E_USERS.operator.name });
+  await expect(rollbackRow.first()).toBeVisible();
+  await expect(rollbackRow.first()).toContainText("operator");
   await expect(rows.filter({ hasText: "request.refused" }).filter({ hasText: E2E_USERS.viewer.name }).first()).toContainText("viewer");
   await expect(rows.filter({ hasText: "auth.sign_in_failed" }).first()).toBeVisible();
   await expectAccessible(page);
@@ -157,10 +160,13 @@ test("the audit page shows both, filters, and exports JSON lines", async ({ page
   const res = await page.request.get(server.url + href!);
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toContain("application/x-ndjson");
-  const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { actor: string; action: string; sourceIp: string; role: string });
+  const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { actor: string; action: string; target: string; sourceIp: string; role: string });
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.every((l) => l.actor.includes(E2E_USERS.operator.name))).toBe(true);
-  expect(lines.find((l) => l.action === "deployment.rollback")).toMatchObject({ role: "operator", sourceIp: "127.0.0.1" });
+  expect(lines.find((l) => l.action === "deployment.rollback" || (l.action === "intent.run" && l.target === "rollback"))).toMatchObject({
+    role: "operator",
+    sourceIp: "127.0.0.1",
+  });
 });
 
 test("sign-out ends the session and is audited", async ({ page }) => {
