@@ -212,3 +212,55 @@ describe("OpenID Connect", () => {
     expect(oidcProvider(reloadConfig())).toBeNull();
   });
 });
+
+describe("secrets, first run and cookies", () => {
+  it("generates NEXTAUTH_SECRET into DATA_DIR (0600) when unset, and keeps it across restarts", async () => {
+    const { authSecret } = await import("./secret");
+    setEnv({ NEXTAUTH_SECRET: undefined });
+    try {
+      const s1 = authSecret();
+      expect(s1.length).toBeGreaterThanOrEqual(32);
+      const file = path.join(dataDir, "auth-secret");
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      resetSingleton("access.secret");
+      expect(authSecret()).toBe(s1);
+    } finally {
+      setEnv({ NEXTAUTH_SECRET: TEST_SECRET });
+    }
+  });
+
+  it("first run without accounts makes one admin (hash 0600, same on the next start); none once USERS is set", async () => {
+    const { ensureFirstRunAdmin, FIRST_RUN_FILE } = await import("./first-run");
+    const { localAccounts } = await import("./local-accounts");
+    const saveUsers = process.env.USERS;
+    setEnv({ USERS: undefined });
+    try {
+      const a = await ensureFirstRunAdmin();
+      expect(a?.name).toBe("admin");
+      expect(fs.statSync(path.join(dataDir, FIRST_RUN_FILE)).mode & 0o777).toBe(0o600);
+      expect((await ensureFirstRunAdmin())?.hash).toBe(a?.hash);
+      expect((await localAccounts()).map((x) => [x.name, x.role])).toEqual([["admin", "admin"]]);
+    } finally {
+      setEnv({ USERS: saveUsers });
+    }
+    expect(await ensureFirstRunAdmin()).toBeNull();
+    expect((await localAccounts()).map((x) => x.name)).not.toContain("admin");
+  });
+
+  it("cookies are Secure with the __Secure- prefix behind https, and sessions last SESSION_MAX_AGE", async () => {
+    const { sessionCookieName } = await import("./session");
+    const { authOptions } = await import("./auth-options");
+    expect(sessionCookieName()).toBe("next-auth.session-token");
+    setEnv({ PUBLIC_URL: "https://oresi.example.ts.net", SESSION_MAX_AGE: "2h" });
+    try {
+      expect(sessionCookieName()).toBe("__Secure-next-auth.session-token");
+      const o = authOptions();
+      expect(o.useSecureCookies).toBe(true);
+      expect(o.session?.maxAge).toBe(7200);
+      expect(o.jwt?.maxAge).toBe(7200);
+    } finally {
+      setEnv({ PUBLIC_URL: undefined, SESSION_MAX_AGE: undefined });
+      delete process.env.NEXTAUTH_URL;
+    }
+  });
+});
