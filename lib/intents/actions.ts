@@ -91,25 +91,23 @@ const sync: Action = async ({ caller, via }) => {
 
 const verify: Action = async () => {
   const report = await stacksReport(0);
-  const bad = report.stacks.filter((s) => s.status !== "ok");
-  const ok = bad.length === 0 && report.problems.length === 0;
-  const release = report.target.ref;
+  // A stack passes when each service runs as the release says and none of its monitors is
+  // down. A monitor state Kuma cannot tell (unknown, Kuma unconfigured) is reported, not failed.
+  const stacks = report.stacks.map((s) => {
+    const containersOk = !s.desiredError && s.services.every((x) => x.status === "ok");
+    const monitorsDown = s.monitors?.down ?? 0;
+    return { name: s.name, status: s.status, reason: s.reason, drifted: s.drifted, containersOk, monitors: s.monitors, ok: containersOk && monitorsDown === 0 };
+  });
   const problems = report.problems.map((p) => p.text);
+  const ok = problems.length === 0 && stacks.every((s) => s.ok);
+  const release = report.target.ref;
   const running = report.stacks.flatMap((s) => s.services.flatMap((x) => x.containers)).filter((c) => c.state === "running").length;
+  const unknown = stacks.filter((s) => s.monitors?.state === "unknown").map((s) => s.name);
+  const failing = stacks.filter((s) => !s.ok).map((s) => `${s.name}: ${s.reason ?? (s.containersOk ? "a monitor is down" : "a service is not running as the release says")}`);
   const summary = ok
-    ? `${release} verified: ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"} ok, ${running} container${running === 1 ? "" : "s"} running.`
-    : `${release} has problems: ${problems.slice(0, 3).join(" ")}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ""}${!problems.length ? bad.map((s) => `${s.name}: ${s.reason ?? s.status}`).join("; ") : ""}`;
-  return {
-    status: 200,
-    body: {
-      ok,
-      release,
-      stacks: report.stacks.map((s) => ({ name: s.name, status: s.status, reason: s.reason, drifted: s.drifted, monitors: s.monitors })),
-      problems,
-      counts: report.counts,
-    },
-    summary,
-  };
+    ? `${release} verified: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} ok, ${running} container${running === 1 ? "" : "s"} running.${unknown.length ? ` Monitors not checked (state unknown): ${unknown.join(", ")}.` : ""}`
+    : `${release} has problems: ${[...problems, ...(problems.length ? [] : failing)].slice(0, 3).join(" ")}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ""}`;
+  return { status: 200, body: { ok, release, stacks, problems, counts: report.counts }, summary };
 };
 
 const restartStack: Action = async ({ params }) => {
