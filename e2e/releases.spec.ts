@@ -2,6 +2,11 @@ import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { e2eState } from "./fixtures/state";
 import { expectAccessible } from "./fixtures/a11y";
+import fs from "node:fs";
+import path from "node:path";
+import { makeTempDir } from "./fixtures/sandbox";
+import { startServer } from "./fixtures/server";
+import { startGitHttpServer } from "../lib/git/testing-http";
 
 // Browses releases, opens a diff, and tags a release that then appears on origin.
 // The tag is removed again afterwards (locally and on origin), so other specs see the seeded history.
@@ -16,7 +21,7 @@ function originHas(tag: string): string | null {
   }
 }
 
-test.afterAll(() => {
+function removeNewTag() {
   const { repo } = e2eState();
   for (const args of [["--git-dir", repo.origin, "tag", "-d", NEW_TAG], ["-C", repo.dir, "tag", "-d", NEW_TAG]]) {
     try {
@@ -25,7 +30,8 @@ test.afterAll(() => {
       /* not there */
     }
   }
-});
+}
+test.afterAll(removeNewTag);
 
 test("browse releases: list, search, timeline, other details", async ({ page }) => {
   const { url, repo } = e2eState();
@@ -111,4 +117,45 @@ test("tag a release in the dialog; it appears on origin", async ({ page, request
   const list = await (await request.get(`${url}/api/releases`, { headers: auth })).json();
   expect(list.releases[0].tag).toBe(NEW_TAG);
   expect(list.releases[0].tagger.name).toBe("e2e-admin");
+  removeNewTag(); // leave the seeded history to the other specs
+});
+
+test("first run: the Overview clones the stacks repository with the configured token", async ({ page, request }) => {
+  const state = e2eState();
+  const token = "ghp_e2e-clone-token-0123456789";
+  const git = await startGitHttpServer(path.dirname(state.repo.origin), token);
+  const root = makeTempDir("firstrun");
+  const stacksDir = path.join(root, "stacks");
+  // Its own server (same users and secret, so the admin session works), pointed at a folder that does not exist yet.
+  const server = await startServer({ ...state.env, STACKS_DIR: stacksDir, DATA_DIR: path.join(root, "data"), GIT_HTTPS_TOKEN: token });
+  try {
+    const auth = { authorization: `Bearer ${state.apiKey}` };
+    const bad = await request.post(`${server.url}/api/repo/clone`, { headers: auth, data: { url: `http://x-access-token:${token}@127.0.0.1:1/origin.git` } });
+    expect(bad.status()).toBe(400);
+    expect(await bad.text()).not.toContain(token);
+    expect((await request.post(`${server.url}/api/repo/clone`, { headers: auth, data: { url: "--upload-pack=touch /tmp/pwned" } })).status()).toBe(400);
+
+    await page.goto(server.url + "/");
+    const card = page.getByRole("region", { name: "Set up your stacks repository" }).or(page.locator("section", { hasText: "Set up your stacks repository" }));
+    await expect(card.first()).toBeVisible();
+    await expectAccessible(page);
+    await page.getByLabel("Repository URL").fill(`${git.url}/origin.git`);
+    await page.getByRole("button", { name: "Clone into STACKS_DIR" }).click();
+    await expect(page.getByText(/Cloned http:\/\/127\.0\.0\.1:\d+\/origin\.git/)).toBeVisible();
+    await expect(page.getByText("Set up your stacks repository")).toHaveCount(0, { timeout: 20_000 });
+    expect(fs.existsSync(path.join(stacksDir, ".git"))).toBe(true);
+    expect(fs.readdirSync(root).filter((e) => e.startsWith(".oresi-clone-"))).toEqual([]);
+
+    await page.goto(server.url + "/releases");
+    await expect(page.getByRole("link", { name: "v1.2.0", exact: true })).toBeVisible();
+    await expect(page.getByRole("link", { name: "v1.0.0", exact: true })).toBeVisible();
+    const audit = await (await request.get(`${server.url}/api/audit?action=repo.`, { headers: auth })).text();
+    expect(audit).toContain("repo.clone");
+    expect(audit).not.toContain(token);
+    expect(server.output()).not.toContain(token);
+  } finally {
+    await server.stop();
+    await git.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

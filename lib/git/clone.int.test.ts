@@ -1,7 +1,5 @@
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { makeTempDir } from "@/e2e/fixtures/sandbox";
@@ -9,63 +7,25 @@ import { reloadConfig } from "../config";
 import { cloneUrl, startClone } from "./clone";
 import { isGitRepo } from "./gitdir";
 import { listReleases } from "./tags";
+import { startGitHttpServer, type GitHttpServer } from "./testing-http";
 
 // A real smart-HTTP git server (git http-backend as CGI) that demands a token, like GitHub does.
 const TOKEN = "ghp_test-token-0123456789";
 let repo: StacksRepo;
-let server: http.Server;
+let srv: GitHttpServer;
 let base: string;
 let root: string;
-const seenAuth: string[] = [];
+let seenAuth: string[];
 
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "clone" });
   root = makeTempDir("clone");
-  const backend = path.join((await new Promise<string>((r) => spawn("git", ["--exec-path"]).stdout.on("data", (d) => r(String(d).trim())))), "git-http-backend");
-  server = http.createServer((req, res) => {
-    const auth = req.headers.authorization ?? "";
-    seenAuth.push(auth);
-    if (auth !== "Basic " + Buffer.from(`x-access-token:${TOKEN}`).toString("base64")) {
-      res.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"' }).end("no");
-      return;
-    }
-    const url = new URL(req.url!, "http://x");
-    const cgi = spawn(backend, [], {
-      env: {
-        GIT_PROJECT_ROOT: path.dirname(repo.origin),
-        GIT_HTTP_EXPORT_ALL: "1",
-        PATH_INFO: url.pathname,
-        QUERY_STRING: url.search.slice(1),
-        REQUEST_METHOD: req.method!,
-        CONTENT_TYPE: req.headers["content-type"] ?? "",
-        PATH: process.env.PATH!,
-      } as unknown as NodeJS.ProcessEnv,
-    });
-    req.pipe(cgi.stdin);
-    let buf = Buffer.alloc(0);
-    let headersDone = false;
-    cgi.stdout.on("data", (d: Buffer) => {
-      if (headersDone) return void res.write(d);
-      buf = Buffer.concat([buf, d]);
-      const i = buf.indexOf("\r\n\r\n");
-      if (i < 0) return;
-      headersDone = true;
-      let status = 200;
-      for (const line of buf.subarray(0, i).toString().split("\r\n")) {
-        const [k, ...v] = line.split(":");
-        if (k.toLowerCase() === "status") status = parseInt(v.join(":"), 10);
-        else res.setHeader(k, v.join(":").trim());
-      }
-      res.writeHead(status);
-      res.write(buf.subarray(i + 4));
-    });
-    cgi.on("close", () => res.end());
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  srv = await startGitHttpServer(path.dirname(repo.origin), TOKEN);
+  base = srv.url;
+  seenAuth = srv.seenAuth;
 });
-afterAll(() => {
-  server.close();
+afterAll(async () => {
+  await srv.close();
   repo.cleanup();
   fs.rmSync(root, { recursive: true, force: true });
 });
