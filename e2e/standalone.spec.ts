@@ -152,3 +152,111 @@ test("the HEALTHCHECK fails once the server is gone", async () => {
   await exited;
   expect(healthcheck()).toBe(1);
 });
+
+// README "Try it in a minute": on the demo's repository, with the image's files, a newcomer can
+// roll out, watch a failed verification roll back by itself, and roll back by hand.
+test.describe("the demo's story, on the image's files", () => {
+  type Dep = { id: string; status: string; kind: string; from: string | null; to: string | null };
+  let demoServer: ChildProcess;
+  let demoUrl: string;
+  let demoPrefix: string;
+  let demoRoot: string;
+  let demoLog = "";
+  const key = "demo-story-key-0123456789abcdef";
+  const api = async (p: string, body?: unknown) => {
+    const r = await fetch(demoUrl + p, {
+      method: body ? "POST" : "GET",
+      headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, json: await r.json() };
+  };
+  async function finished(id: string): Promise<Dep> {
+    const end = Date.now() + 75_000;
+    for (;;) {
+      const { json } = await api(`/api/deployments/${id}?logs=0`);
+      const d = (json.deployment ?? json) as Dep;
+      if (!["queued", "running", "verifying"].includes(d.status)) return d;
+      if (Date.now() > end) throw new Error(`deployment ${id} still ${d.status}:\n${demoLog}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  test.beforeAll(async () => {
+    const { prepareDemo } = await import("../scripts/demo-lib.mjs" as string);
+    const { runPrefix } = await import("./fixtures/sandbox");
+    demoPrefix = runPrefix("demo");
+    demoRoot = makeTempDir("demo-story");
+    const demo = prepareDemo({ dir: path.join(demoRoot, "demo"), prefix: demoPrefix });
+    const hash = spawnSync(process.execPath, [path.join(app, "scripts", "hash-password.mjs")], { input: "oresi-demo\n", encoding: "utf8" }).stdout.trim();
+    const p = await freePort();
+    demoUrl = `http://127.0.0.1:${p}`;
+    demoServer = spawn(process.execPath, ["server.js"], {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH!,
+        HOME: demo.dataDir,
+        NODE_ENV: "production",
+        STACKS_DIR: demo.work,
+        DATA_DIR: demo.dataDir,
+        INTENTS_DIR: path.join(app, "intents"),
+        ADMIN_USER: "admin",
+        ADMIN_PASSWORD_HASH: hash,
+        CHATOPS_API_KEY: key,
+        VERIFY_TIMEOUT: "20s",
+        PORT: String(p),
+        HOSTNAME: "127.0.0.1",
+      } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    demoServer.stdout!.on("data", (d) => (demoLog += d));
+    demoServer.stderr!.on("data", (d) => (demoLog += d));
+    const end = Date.now() + 30_000;
+    while ((await fetch(demoUrl + "/healthz").catch(() => null))?.ok !== true) {
+      if (demoServer.exitCode !== null || Date.now() > end) throw new Error(`demo server did not start:\n${demoLog}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
+  test.afterAll(async () => {
+    if (demoServer && demoServer.exitCode === null) {
+      const exited = new Promise((r) => demoServer.once("exit", r));
+      demoServer.kill("SIGTERM");
+      await exited;
+    }
+    const { removeProjects } = await import("./fixtures/sandbox");
+    if (demoPrefix) removeProjects(demoPrefix + "-");
+    if (demoRoot) fs.rmSync(demoRoot, { recursive: true, force: true });
+  });
+
+  test("roll out v1.2.0, roll out the broken v1.3.0 (rolls back by itself), roll back by hand to v1.1.0", async () => {
+    test.setTimeout(240_000);
+    const first = await api("/api/deployments", { kind: "rollout", to: "v1.2.0" });
+    expect(first.status).toBe(202);
+    expect(await finished(first.json.id)).toMatchObject({ status: "succeeded", from: "v1.1.0", to: "v1.2.0" });
+
+    const broken = await api("/api/deployments", { kind: "rollout", to: "v1.3.0" });
+    expect(broken.status).toBe(202);
+    await finished(broken.json.id); // "failed" until the automatic rollback it starts has finished
+    let list: Dep[] = [];
+    for (const end = Date.now() + 75_000; ; await new Promise((r) => setTimeout(r, 500))) {
+      list = (await api("/api/deployments?limit=5")).json.deployments as Dep[];
+      if (!list.some((d) => ["queued", "running", "verifying"].includes(d.status))) break;
+      if (Date.now() > end) throw new Error(`still running:\n${demoLog}`);
+    }
+    expect(list.find((d) => d.id === broken.json.id)).toMatchObject({ status: "rolled_back", to: "v1.3.0" });
+    const auto = list.find((d) => d.kind === "rollback");
+    expect(auto).toBeDefined();
+    expect(await finished(auto!.id)).toMatchObject({ status: "succeeded", to: "v1.2.0" });
+
+    const plan = (await api("/api/deployments/rollback-plan")).json;
+    expect(plan).toMatchObject({ available: true, target: { release: "v1.1.0" } });
+    expect(plan.summary).toContain(`${demoPrefix}-api`);
+    const back = await api("/api/deployments", { kind: "rollback" });
+    expect(back.status).toBe(202);
+    expect(await finished(back.json.id)).toMatchObject({ status: "succeeded", from: "v1.2.0", to: "v1.1.0" });
+    const { execFileSync } = await import("node:child_process");
+    const image = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${demoPrefix}-api`, "--format", "{{.Image}}"], { encoding: "utf8" }).trim();
+    expect(image).toBe("oresi-demo/api:1.0.0");
+  });
+});
