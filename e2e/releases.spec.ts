@@ -85,6 +85,22 @@ test("a release page shows its message, CHANGELOG section and a masked diff", as
   expect((await one.json()).changelog).toContain("web: update to 1.1.0");
 });
 
+test("the release pages fit a 390 px phone, in dark mode too", async ({ browser }) => {
+  const { url } = e2eState();
+  for (const colorScheme of ["light", "dark"] as const) {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme, storageState: test.info().project.use.storageState });
+    const page = await ctx.newPage();
+    for (const p of ["/releases", "/releases?view=timeline", "/releases/v1.2.0"]) {
+      await page.goto(url + p);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, p).toBeLessThanOrEqual(0);
+      await expectAccessible(page);
+    }
+    await ctx.close();
+  }
+});
+
 test("tag a release in the dialog; it appears on origin", async ({ page, request }) => {
   const { url, apiKey } = e2eState();
   const auth = { authorization: `Bearer ${apiKey}` };

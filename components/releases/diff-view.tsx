@@ -26,12 +26,12 @@ export function DiffView({ diff, label }: { diff: ReleaseDiff; label: string }) 
           {s.files.map((f) => (
             <div key={f.path} className="border-t border-slate-200 dark:border-slate-800">
               <h4 className="px-3 py-1 font-mono text-xs text-slate-700 dark:text-slate-300">
-                {f.path} <span className="text-slate-500">({f.status === "A" ? "added" : f.status === "D" ? "deleted" : "modified"})</span>
+                {f.path} <span className="text-slate-600 dark:text-slate-400">({f.status === "A" ? "added" : f.status === "D" ? "deleted" : "modified"})</span>
               </h4>
               <pre className="overflow-x-auto px-0 pb-2 font-mono text-xs leading-5" data-testid="unified-diff">
                 {f.hunks.map((h, hi) => (
                   <div key={hi}>
-                    <div className="px-3 text-slate-500 dark:text-slate-400">{h.header}</div>
+                    <div className="px-3 text-slate-600 dark:text-slate-400">{h.header}</div>
                     {h.lines.map((l, li) => (
                       <div key={li} className={`px-3 whitespace-pre ${lineCls[l.kind]}`}>
                         <span aria-hidden="true" className="inline-block w-3 select-none">
