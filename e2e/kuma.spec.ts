@@ -40,6 +40,17 @@ test("the monitors page lists monitors worst first, with stacks and sparklines",
   await expectAccessible(page);
 });
 
+test("a stack's page shows its monitors (named in x-oresi) with a sparkline", async ({ page }) => {
+  const { url, repo } = e2eState();
+  await page.goto(`${url}/stacks/${repo.prefix}-web`);
+  const card = page.locator("section", { has: page.getByRole("heading", { name: "Kuma monitors" }) });
+  const web = card.locator('[data-monitor="Web OK (200)"]');
+  await expect(web).toContainText("up");
+  await expect(web.getByRole("img", { name: "last 10 beats: 10 up" })).toBeVisible();
+  await page.goto(`${url}/stacks/${repo.prefix}-cache`);
+  await expect(page.locator("section", { has: page.getByRole("heading", { name: "Kuma monitors" }) })).toContainText("No monitors.");
+});
+
 test("GET /api/kuma and /api/status report Kuma, both ways, with the stack mapping", async ({ request }) => {
   const { url, repo } = e2eState();
   const r = await request.get(`${url}/api/kuma`, { headers: bearer() });
