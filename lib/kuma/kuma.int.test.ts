@@ -119,6 +119,19 @@ describe("faults: degraded, never thrown", () => {
     expect(s.reason).toMatch(/did not answer .* within 300 ms \(KUMA_TIMEOUT\)/);
   });
 
+  it("a slow Kuma does not hold up /api/status (and every page's layout)", async () => {
+    configure({ page: true, timeout: "5s" });
+    await kuma.setMode("slow");
+    const t0 = Date.now();
+    const d = await kumaDependency(200);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(d).toMatchObject({ status: "degraded", reason: expect.stringMatching(/not answered within 200 ms/) });
+    // The answer still arrives and fills the shared cache.
+    await kuma.setMode("normal");
+    const s = await kumaStatus();
+    expect(s.state).toBe("ok");
+  });
+
   it("Kuma answers HTML (a proxy or login page)", async () => {
     configure({ page: true, metrics: true });
     await kuma.setMode("html");
