@@ -40,6 +40,16 @@ test("the monitors page lists monitors worst first, with stacks and sparklines",
   await expectAccessible(page);
 });
 
+test("the monitors page fits a 390 px phone, in dark mode too", async ({ browser }) => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark", storageState: authFile("viewer") });
+  const page = await ctx.newPage();
+  await page.goto(e2eState().url + "/monitors");
+  await expect(page.locator("[data-sparkline]").first()).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  await expectAccessible(page);
+  await ctx.close();
+});
+
 test("a stack's page shows its monitors (named in x-oresi) with a sparkline", async ({ page }) => {
   const { url, repo } = e2eState();
   await page.goto(`${url}/stacks/${repo.prefix}-web`);
