@@ -64,6 +64,7 @@ export const envSchema = z.object({
     z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, "a branch name such as main").default("main"),
   ),
   GIT_TIMEOUT: z.preprocess(empty, duration("30s").default(30_000)),
+  ORESI_GIT_EMAIL: z.preprocess(empty, z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, "an email address such as oresi@homelab.local").optional()),
   GIT_SSH_KEY_FILE: z.preprocess(empty, z.string().optional()),
   GIT_HTTPS_TOKEN: z.preprocess(empty, z.string().optional()),
   KUMA_URL: z.preprocess(empty, optionalUrl),

@@ -40,7 +40,7 @@ const lock = singleton("releases.create.lock", () => ({ tail: Promise.resolve() 
 export function taggerEnv(caller: Caller): Record<string, string> {
   const raw = caller.onBehalfOf ? `${caller.onBehalfOf} (via ${caller.name})` : caller.name;
   const name = raw.replace(/[<>\n\r\0]/g, "").trim().slice(0, 100) || "Oresi";
-  const email = (process.env.ORESI_GIT_EMAIL || process.env.GIT_COMMITTER_EMAIL || "oresi@localhost").replace(/[<>\s]/g, "");
+  const email = (config().ORESI_GIT_EMAIL || process.env.GIT_COMMITTER_EMAIL || "oresi@localhost").replace(/[<>\s]/g, "");
   return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
 }
 

@@ -51,7 +51,9 @@ export function toView(c: ContainerInfo, d: ContainerDetails | undefined, images
   const digest = img?.repoDigests.find((x) => repoOf(x.split("@")[0]) === repo)?.split("@")[1] ?? img?.repoDigests[0]?.split("@")[1] ?? null;
   return {
     ...c,
-    health: d?.health ?? c.health,
+    // The list call is fresh each refresh; inspect details are cached for up to 30 s, so they
+    // must not override a health that has changed since (starting → healthy).
+    health: c.health ?? d?.health ?? null,
     configuredImage: configured,
     restartCount: d ? d.restartCount : null,
     startedAt: d?.startedAt ?? null,
