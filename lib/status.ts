@@ -5,6 +5,7 @@ import { config } from "./config";
 import { db } from "./db";
 import { docker, dockerError } from "./docker/client";
 import { singleton } from "./singleton";
+import { sharedValue } from "./cache";
 
 export type Health = "ok" | "degraded" | "down" | "unconfigured";
 
@@ -113,7 +114,7 @@ export function registerDependencyCheck(name: DependencyStatus["name"], fn: () =
   checks[name] = fn;
 }
 
-const cache = singleton("status.cache", () => ({ at: 0, pending: null as Promise<StatusReport> | null, value: null as StatusReport | null }));
+const cache = sharedValue<StatusReport>("status");
 
 async function compute(): Promise<StatusReport> {
   const dependencies = await Promise.all((Object.keys(checks) as DependencyStatus["name"][]).map((k) => checks[k]()));
@@ -141,18 +142,6 @@ async function compute(): Promise<StatusReport> {
 }
 
 /** Dependency health, shared by every viewer for two seconds (one probe per refresh). */
-export async function status(maxAgeMs = 2000): Promise<StatusReport> {
-  if (cache.value && Date.now() - cache.at < maxAgeMs) return cache.value;
-  if (!cache.pending) {
-    cache.pending = compute()
-      .then((v) => {
-        cache.value = v;
-        cache.at = Date.now();
-        return v;
-      })
-      .finally(() => {
-        cache.pending = null;
-      });
-  }
-  return cache.pending;
+export function status(maxAgeMs = 2000): Promise<StatusReport> {
+  return cache.get(compute, maxAgeMs);
 }

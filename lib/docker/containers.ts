@@ -2,6 +2,7 @@ import "server-only";
 import type Docker from "dockerode";
 import { docker, dockerError } from "./client";
 import { singleton } from "../singleton";
+import { sharedValue } from "../cache";
 import type { ContainerDetails, ContainerInfo, Health, ImageInfo } from "./types";
 
 // Reads are shared: one Docker list call per refresh for every viewer (cached for a short
@@ -9,16 +10,9 @@ import type { ContainerDetails, ContainerInfo, Health, ImageInfo } from "./types
 
 const LIST_TTL_MS = 2000;
 
-interface Cached<T> {
-  at: number;
-  value: T | null;
-  pending: Promise<T> | null;
-  gen: number;
-}
-
 const stats = singleton("docker.stats", () => ({ list: 0, inspect: 0, images: 0 }));
-const listCache = singleton("docker.containers", (): Cached<ContainerInfo[]> => ({ at: 0, value: null, pending: null, gen: 0 }));
-const imageCache = singleton("docker.images", (): Cached<ImageInfo[]> => ({ at: 0, value: null, pending: null, gen: 0 }));
+const listCache = sharedValue<ContainerInfo[]>("docker.containers");
+const imageCache = sharedValue<ImageInfo[]>("docker.images");
 
 /** How many Docker API calls this process made (benchmarks and tests). */
 export function dockerCallStats(): { list: number; inspect: number; images: number } {
@@ -54,29 +48,9 @@ export function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
   };
 }
 
-async function cached<T>(c: Cached<T>, ttl: number, load: () => Promise<T>): Promise<T> {
-  if (c.value && Date.now() - c.at < ttl) return c.value;
-  if (!c.pending) {
-    const gen = c.gen;
-    const p = load()
-      .then((v) => {
-        if (gen === c.gen) {
-          c.value = v;
-          c.at = Date.now();
-        }
-        return v;
-      })
-      .finally(() => {
-        if (c.pending === p) c.pending = null;
-      });
-    c.pending = p;
-  }
-  return c.pending;
-}
-
 /** Every container (running or not), from one Docker list call shared by all callers for ~2 s. */
 export function listContainers(): Promise<ContainerInfo[]> {
-  return cached(listCache, LIST_TTL_MS, async () => {
+  return listCache.get(async () => {
     stats.list++;
     try {
       const list = await docker().listContainers({ all: true });
@@ -84,22 +58,18 @@ export function listContainers(): Promise<ContainerInfo[]> {
     } catch (e) {
       throw dockerError(e, "Listing containers");
     }
-  });
+  }, LIST_TTL_MS);
 }
 
 /** Forget the cached list (after compose up/down, so the next read is fresh). */
 export function invalidateContainers(): void {
-  listCache.gen++;
-  listCache.value = null;
-  listCache.pending = null;
-  imageCache.gen++;
-  imageCache.value = null;
-  imageCache.pending = null;
+  listCache.invalidate();
+  imageCache.invalidate();
 }
 
 /** Every local image, from one Docker call (tags, digests, version label), shared for ~5 s. */
 export function listImages(): Promise<ImageInfo[]> {
-  return cached(imageCache, 5000, async () => {
+  return imageCache.get(async () => {
     stats.images++;
     try {
       const list = await docker().listImages({ all: false });
@@ -113,7 +83,7 @@ export function listImages(): Promise<ImageInfo[]> {
     } catch (e) {
       throw dockerError(e, "Listing images");
     }
-  });
+  }, 5000);
 }
 
 // Details (restart count, start time, configured image) need one inspect per container:

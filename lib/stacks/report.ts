@@ -1,8 +1,8 @@
 import "server-only";
+import { sharedValue } from "../cache";
 import { containerDetails, listContainers, listImages, peekDetails } from "../docker/containers";
 import { repoState } from "../git/state";
 import { AppError } from "../errors";
-import { singleton } from "../singleton";
 import { desiredStacks, type DesiredStack } from "./desired";
 import { buildStacks } from "./drift";
 import type { StacksReport, StackView } from "./types";
@@ -21,7 +21,7 @@ async function monitorMap(): Promise<Map<string, { state: string | null; total: 
   }
 }
 
-const reportCache = singleton("stacks.report", () => ({ at: 0, value: null as StacksReport | null, pending: null as Promise<StacksReport> | null }));
+const reportCache = sharedValue<StacksReport>("stacks.report");
 
 async function compute(): Promise<StacksReport> {
   const [desired, containers, images, repo, monitors] = await Promise.all([
@@ -88,26 +88,12 @@ async function compute(): Promise<StacksReport> {
 }
 
 /** Every stack with its containers and drift; computed at most once per second for all viewers. */
-export async function stacksReport(maxAgeMs = 1000): Promise<StacksReport> {
-  const c = reportCache;
-  if (c.value && Date.now() - c.at < maxAgeMs) return c.value;
-  if (!c.pending) {
-    const p = compute()
-      .then((v) => {
-        c.value = v;
-        c.at = Date.now();
-        return v;
-      })
-      .finally(() => {
-        if (c.pending === p) c.pending = null;
-      });
-    c.pending = p;
-  }
-  return c.pending;
+export function stacksReport(maxAgeMs = 1000): Promise<StacksReport> {
+  return reportCache.get(compute, maxAgeMs);
 }
 
 export function invalidateStacksReport(): void {
-  reportCache.value = null;
+  reportCache.invalidate();
 }
 
 export interface StackDetail {
