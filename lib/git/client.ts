@@ -1,4 +1,6 @@
 import "server-only";
+import fs from "node:fs";
+import path from "node:path";
 import { spawn } from "node:child_process";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { config } from "../config";
@@ -24,8 +26,21 @@ export function gitEnv(): Record<string, string> {
     env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
   }
   if (c.GIT_SSH_KEY_FILE) {
-    // The key path is validated by existing config; ssh options are passed as arguments, not a shell.
-    env.GIT_SSH_COMMAND = `ssh -i '${c.GIT_SSH_KEY_FILE.replace(/'/g, "")}' -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=accept-new`;
+    // git runs GIT_SSH_COMMAND through sh -c: every path is single-quoted for the shell, and
+    // double-quoted inside -o for ssh's own option parser (spaces).
+    const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const args = ["ssh", "-i", sh(c.GIT_SSH_KEY_FILE), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=accept-new"];
+    if (env.HOME && !/["%$]/.test(env.HOME)) {
+      // ssh takes ~ from the password database, not HOME: accepted host keys go to HOME's known_hosts.
+      const dir = path.join(env.HOME, ".ssh");
+      try {
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+        args.push("-o", sh(`UserKnownHostsFile="${path.join(dir, "known_hosts")}"`));
+      } catch {
+        /* an unwritable HOME: ssh's default (~/.ssh of the password database) */
+      }
+    }
+    env.GIT_SSH_COMMAND = args.join(" ");
   }
   return env;
 }
