@@ -143,3 +143,16 @@ export async function gitRaw(args: string[], opts: RunOptions = {}): Promise<Buf
 export async function gitText(args: string[], opts: RunOptions = {}): Promise<string> {
   return (await gitRaw(args, opts)).toString("utf8");
 }
+
+/**
+ * The line of git's (redacted) stderr that says why a network operation failed. ssh's own
+ * refusal says why; git's summary ("Could not read from remote repository") does not.
+ */
+export function failureLine(stderr: string): string | null {
+  const lines = redact(stderr)
+    .split("\n")
+    .map((l) => l.trim());
+  if (lines.some((l) => /Permission denied \(publickey/.test(l))) return "the server refused the SSH key in GIT_SSH_KEY_FILE (Permission denied (publickey)).";
+  const line = lines.find((l) => /^Host key verification failed/.test(l)) ?? lines.find((l) => /^(fatal|error|remote: error|! \[)/i.test(l));
+  return line ? line.replace(/^(fatal|error):\s*/i, "") : null;
+}

@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { logger } from "../logger";
 import { redact } from "../redact";
 import { singleton } from "../singleton";
-import { runGit } from "./client";
+import { failureLine, runGit } from "./client";
 import { isGitRepo } from "./gitdir";
 import { invalidateRepoState } from "./state";
 import { invalidateReleases } from "./tags";
@@ -110,13 +110,7 @@ async function runClone(url: string, dir: string): Promise<void> {
       throw new AppError("timeout", /timed out/.test(e.message) ? `Cloning ${redact(url)} did not finish within ${Math.round(timeoutMs / 1000)} s.` : `Cloning ${redact(url)} failed: ${e.message}`);
     });
     if (r.code !== 0) {
-      const lines = redact(r.stderr).split("\n").map((l) => l.trim());
-      // ssh's own refusal says why; git's "Could not read from remote repository" does not.
-      const denied = lines.find((l) => /Permission denied \(publickey/.test(l));
-      const line = denied
-        ? "the server refused the SSH key in GIT_SSH_KEY_FILE (Permission denied (publickey))."
-        : lines.find((l) => /^(fatal|error)/i.test(l) || /^Host key verification failed/.test(l)) ?? "git clone failed";
-      throw new AppError("upstream_error", `Cloning ${redact(url)} failed: ${line.replace(/^(fatal|error):\s*/i, "")}`);
+      throw new AppError("upstream_error", `Cloning ${redact(url)} failed: ${failureLine(r.stderr) ?? "git clone failed"}`);
     }
     if (exists) {
       const moved: string[] = [];

@@ -2,7 +2,7 @@ import "server-only";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { redact } from "../redact";
-import { gitText, runGit } from "./client";
+import { failureLine, gitText, runGit } from "./client";
 import { compareReleases, isReleaseTag, type ReleaseTag, type Sha } from "./refs";
 
 /** The remote's URL with any credentials removed, to name it in errors. */
@@ -24,12 +24,8 @@ export async function remoteError(e: unknown, verb: string): Promise<AppError> {
   if (/timed out/.test(msg))
     return new AppError("timeout", `${verb} ${label} did not finish within ${Math.round(config().GIT_TIMEOUT / 1000)} s: check the network and the remote's address.`);
   if (/aborted/.test(msg)) return new AppError("timeout", `${verb} ${label} was cancelled.`);
-  const line =
-    msg
-      .split("\n")
-      .map((l) => l.trim())
-      .find((l) => /^(fatal|error|remote: error|! \[)/i.test(l)) ?? msg.split("\n")[0];
-  return new AppError("upstream_error", `${verb} ${label} failed: ${line.replace(/^(fatal|error):\s*/i, "")}`);
+  const line = failureLine(msg) ?? msg.split("\n")[0];
+  return new AppError("upstream_error", `${verb} ${label} failed: ${line}`);
 }
 
 async function network(args: string[], verb: string, signal?: AbortSignal): Promise<string> {

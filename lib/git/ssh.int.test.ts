@@ -209,7 +209,7 @@ describe("SSH remote against a real sshd", () => {
       () => null,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(/^Listing tags on origin \(ssh:\/\/\*\*\*@127\.0\.0\.1:\d+\/.+\/origin\.git\) failed: /);
+    expect(err?.message).toMatch(/^Listing tags on origin \(ssh:\/\/\*\*\*@127\.0\.0\.1:\d+\/.+\/origin\.git\) failed: the server refused the SSH key in GIT_SSH_KEY_FILE/);
     expect(err?.message).not.toContain(wrongKey);
     expect((sshdLog.match(/Accepted publickey/g) ?? []).length).toBe(accepted);
   });
