@@ -31,7 +31,7 @@ export function decideSync(
       reason: `no deployed release is recorded yet: roll out ${top.tag} once by hand, then sync takes over`,
     };
   if (compareReleases(top.tag as ReleaseTag, deployed as ReleaseTag) <= 0) return { newest: null, rollout: false, reason: `${deployed} is the newest release` };
-  if (opts.policy === "notify") return { newest: top.tag, rollout: false, reason: `${top.tag} is newer than ${deployed}` };
+  if (opts.policy === "notify") return { newest: top.tag, rollout: false, reason: `${deployed} is deployed; roll it out when you are ready` };
   const held = opts.heldReason(top.tag);
   if (held) return { newest: top.tag, rollout: false, reason: `${top.tag} is on hold (${held}); waiting for a newer release` };
   return { newest: top.tag, rollout: true, reason: `rolling out ${top.tag} (deployed ${deployed})` };
