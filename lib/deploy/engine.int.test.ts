@@ -135,7 +135,7 @@ describe("deployment engine (real git, real engine)", () => {
     expect(d.verification?.rows.find((x) => x.signal === "container")?.seen).toBe("running, unhealthy");
     expect(d.rolledBackBy).toBeTruthy();
     const rb = getDeployment(d.rolledBackBy!);
-    expect(rb).toMatchObject({ kind: "rollback", status: "succeeded", auto: true, rollbackOf: d.id, to: "v1.1.0", from: "v1.1.0" });
+    expect(rb).toMatchObject({ kind: "rollback", status: "succeeded", auto: true, rollbackOf: d.id, to: "v1.1.0", from: "v1.2.0" });
     expect(rb.stacks).toEqual([{ stack: repo.stack("web"), change: "changed" }]);
     const web = await running(repo.stack("web"));
     expect(web).toHaveLength(1);
@@ -178,7 +178,7 @@ describe("deployment engine (real git, real engine)", () => {
     const titles = t.map((e) => e.title);
     expect(titles).toContain("Release v1.2.0");
     expect(titles).toContain("Release v1.1.0");
-    expect(titles).toContain("Automatic rollback v1.1.0 → v1.1.0");
+    expect(titles).toContain("Automatic rollback v1.2.0 → v1.1.0");
     expect(titles).toContain("Rollback v1.1.0 → v1.0.0");
     expect(t.some((e) => e.kind === "health" && e.status === "unhealthy" && e.detail?.includes("unhealthy"))).toBe(true);
     expect(t.some((e) => e.kind === "deployment" && e.status === "rolled_back" && e.by === "olivia")).toBe(true);

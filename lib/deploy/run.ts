@@ -329,7 +329,8 @@ function maybeAutoRollback(failed: Deployment, ctx: DeploymentContext): Promise<
     id: rid,
     kind: "rollback",
     status: "queued",
-    from: failed.from,
+    // From the failed release (its files may already be checked out) back to the one before.
+    from: failed.to ?? failed.from,
     to: back.to,
     toSha: back.toSha,
     actor: { name: "oresi (automatic rollback)", kind: "system", via: `auto-rollback of ${failed.id}` },
