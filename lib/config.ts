@@ -54,6 +54,14 @@ export const envSchema = z.object({
   ),
   DOCKER_TLS_VERIFY: z.preprocess(empty, bool.optional()),
   DOCKER_CERT_PATH: z.preprocess(empty, z.string().optional()),
+  DOCKER_SSH_KEY_FILE: z.preprocess(
+    empty,
+    z
+      .string()
+      .trim()
+      .refine((p) => path.isAbsolute(p), "an absolute path to an SSH private key file, such as /run/secrets/docker_ssh_key")
+      .optional(),
+  ),
   COMPOSE_COMMAND: z.preprocess(
     empty,
     z.enum(["auto", "docker compose", "docker-compose"], { message: "auto, 'docker compose' or docker-compose" }).default("auto"),
@@ -136,6 +144,7 @@ export const EXAMPLES: Partial<Record<keyof RawConfig, string>> = {
   SYNC_INTERVAL: "1h",
   VERIFY_TIMEOUT: "60s",
   GIT_TIMEOUT: "30s",
+  DOCKER_SSH_KEY_FILE: "/run/secrets/docker_ssh_key",
 };
 
 export class ConfigError extends Error {
@@ -187,6 +196,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     problems.push({ variable: "KUMA_URL", problem: "required when KUMA_STATUS_PAGE is set", example: EXAMPLES.KUMA_URL });
   if (c.KUMA_API_KEY && !c.KUMA_URL)
     problems.push({ variable: "KUMA_URL", problem: "required when KUMA_API_KEY is set", example: EXAMPLES.KUMA_URL });
+  if (c.DOCKER_SSH_KEY_FILE && !c.DOCKER_HOST.startsWith("ssh://"))
+    problems.push({ variable: "DOCKER_SSH_KEY_FILE", problem: "only used with an ssh:// DOCKER_HOST (such as ssh://user@host); unset it or set DOCKER_HOST" });
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,
