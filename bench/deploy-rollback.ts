@@ -37,7 +37,11 @@ export async function run(): Promise<Record<string, string | number>> {
       compose(join(repo.dir, web), web, "up", "-d");
       await waitHealthy(web);
       hand.push(performance.now() - t0);
-      repo.git("checkout", "-q", "--detach", "v1.1.0"); // back where the engine left it
+      // Back where the engine left it (v1.1.0 checked out and running), so that the next round's
+      // rollback really switches the stack instead of finding 1.0.0 already up.
+      repo.git("checkout", "-q", "--detach", "v1.1.0");
+      compose(join(repo.dir, web), web, "up", "-d");
+      await waitHealthy(web);
     }
     const o = median(ours);
     const h = median(hand);
