@@ -232,6 +232,12 @@ test("the allowlist refuses other addresses everywhere but /healthz, and honours
     expect((await fetch(`${t.url}/api/status`, { headers: { ...key, "x-forwarded-for": "fd7a:115c:a1e0::42" } })).status).toBe(200);
     expect((await fetch(`${t.url}/login`, { headers: { "x-forwarded-for": "100.64.0.9" } })).status).toBe(200);
     expect((await fetch(`${t.url}/login`, { headers: { "x-forwarded-for": "100.64.0.9, 203.0.113.1" } })).status).toBe(403);
+    // A refused page request is an audit event too, with the address it came from.
+    await expect(async () => {
+      const r = await fetch(`${t.url}/api/audit?action=request.refused`, { headers: { ...key, "x-forwarded-for": "100.64.0.7" } });
+      const { events } = (await r.json()) as { events: { target: string; sourceIp: string; status: number }[] };
+      expect(events).toEqual(expect.arrayContaining([expect.objectContaining({ target: "GET /login", sourceIp: "203.0.113.1", status: 403 })]));
+    }).toPass({ timeout: 10_000 });
   } finally {
     await t.stop();
   }

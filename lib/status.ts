@@ -142,6 +142,11 @@ async function compute(): Promise<StatusReport> {
 }
 
 /** Dependency health, shared by every viewer for two seconds (one probe per refresh). */
+/** Forget the shared report (after something that changes a dependency's state, such as a clone). */
+export function invalidateStatus(): void {
+  cache.invalidate();
+}
+
 export function status(maxAgeMs = 2000): Promise<StatusReport> {
   return cache.get(compute, maxAgeMs);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { invalidateStatus } from "../status";
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
@@ -74,6 +75,7 @@ export function startClone(urlInput: string, opts: { onFinish?: (j: CloneJob) =>
       job.value = { ...job.value, state: "done", phase: "Done", percent: 100, finishedAt: new Date().toISOString() };
       invalidateReleases();
       invalidateRepoState();
+      invalidateStatus(); // the Overview stops asking to set up the repository at its next render
       return cloneStatus();
     },
     (e) => {
