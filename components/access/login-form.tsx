@@ -1,12 +1,21 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useState, type FormEvent } from "react";
+import { useState, useSyncExternalStore, type FormEvent } from "react";
 import { messageFor } from "./login-messages";
+
+const noSubscribe = () => () => {};
 
 export function LoginForm({ callbackUrl, local, oidcName, initialError }: { callbackUrl: string; local: boolean; oidcName: string | null; initialError: string | null }) {
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
+  // Until React has hydrated the form, a click would submit it natively (a GET with the
+  // password in the URL): keep the button disabled until then.
+  const hydrated = useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -65,7 +74,7 @@ export function LoginForm({ callbackUrl, local, oidcName, initialError }: { call
           </div>
           <button
             type="submit"
-            disabled={busy}
+            disabled={busy || !hydrated}
             className="inline-flex min-h-11 w-full items-center justify-center rounded-lg bg-blue-700 px-4 text-sm font-semibold text-white hover:bg-blue-800 disabled:bg-blue-400"
           >
             {busy ? "Signing in…" : "Sign in"}
