@@ -36,7 +36,6 @@ let tlsAuthorized = 0;
 let tlsRefused = 0;
 let sshd: ChildProcess | null = null;
 let sshdLog = "";
-let madePrivsep = false;
 
 function openssl(args: string[], cwd: string): void {
   execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
@@ -151,10 +150,9 @@ beforeAll(async () => {
   for (const k of ["host_key", "id_ed25519", "wrong_ed25519"])
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "oresi-test", "-f", path.join(sshDir, k)], { stdio: "ignore" });
   fs.writeFileSync(path.join(sshDir, "authorized_keys"), fs.readFileSync(path.join(sshDir, "id_ed25519.pub")));
-  if (!fs.existsSync(PRIVSEP)) {
-    fs.mkdirSync(PRIVSEP, { recursive: true, mode: 0o755 });
-    madePrivsep = true;
-  }
+  // sshd's privilege separation folder (what the openssh-server package's tmpfiles makes). It is
+  // left in place afterwards: another test file may run its own sshd at the same time.
+  fs.mkdirSync(PRIVSEP, { recursive: true, mode: 0o755 });
   const probe = net.createServer();
   sshPort = await new Promise<number>((r) => probe.listen(0, "127.0.0.1", () => r((probe.address() as net.AddressInfo).port)));
   await new Promise((r) => probe.close(r));
@@ -202,7 +200,6 @@ afterAll(async () => {
     await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
     if (sshd.exitCode === null) sshd.kill("SIGKILL");
   }
-  if (madePrivsep) fs.rmSync(PRIVSEP, { recursive: true, force: true });
   for (const c of conns) c.destroy();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   for (const [k, v] of Object.entries(saved)) {

@@ -29,7 +29,6 @@ let url: string;
 let port: number;
 let sshd: ChildProcess | null = null;
 let sshdLog = "";
-let madePrivsep = false;
 
 function keygen(file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -91,10 +90,9 @@ beforeAll(async () => {
   keygen(path.join(root, "sshd", "host_key"));
   fs.writeFileSync(path.join(root, "sshd", "authorized_keys"), fs.readFileSync(`${key}.pub`));
 
-  if (!fs.existsSync(PRIVSEP)) {
-    fs.mkdirSync(PRIVSEP, { recursive: true, mode: 0o755 });
-    madePrivsep = true;
-  }
+  // sshd's privilege separation folder (what the openssh-server package's tmpfiles makes). It is
+  // left in place afterwards: another test file may run its own sshd at the same time.
+  fs.mkdirSync(PRIVSEP, { recursive: true, mode: 0o755 });
   port = await freePort();
   const conf = path.join(root, "sshd", "sshd_config");
   fs.writeFileSync(
@@ -145,7 +143,6 @@ afterAll(async () => {
     await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
     if (sshd.exitCode === null) sshd.kill("SIGKILL");
   }
-  if (madePrivsep) fs.rmSync(PRIVSEP, { recursive: true, force: true });
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
