@@ -1,7 +1,7 @@
 import "server-only";
 import { changedFilesForPairs, groupByStack } from "../git/changes";
 import { COMPOSE_FILES, readFilesMulti } from "../git/read";
-import { maskEnv } from "./env";
+import { maskFile } from "../secrets/mask";
 import { resolveRef, type ResolvedRef } from "./resolve";
 import { formatUnified, unifiedDiff, type Hunk } from "./unified-diff";
 
@@ -35,7 +35,7 @@ const isComposeOrEnv = (p: string) => {
 
 /**
  * Per stack, the unified diff of its compose and env files between two refs (release tags,
- * SHAs or "deployed"). Values of secret-looking .env keys are masked on both sides.
+ * SHAs or "deployed"). Secrets are masked on both sides (lib/secrets/mask.ts), in .env and compose files.
  * Two git processes for a pair not seen before; cached diff-tree results after that.
  */
 export async function releaseDiff(fromRef: string, toRef: string): Promise<ReleaseDiff> {
@@ -50,14 +50,12 @@ export async function releaseDiff(fromRef: string, toRef: string): Promise<Relea
     const change = g.added.includes(name) ? "added" : g.removed.includes(name) ? "removed" : "changed";
     const out: FileDiff[] = [];
     for (const f of g.files[name].filter((x) => isComposeOrEnv(x.path))) {
-      let a = text(from.sha, f.path);
-      let b = text(to.sha, f.path);
-      if (isEnvFile(f.path.split("/").pop()!)) {
-        // The old side plainly masked; the new side says when a secret changed, so the diff shows it.
-        const ra = a;
-        a = a == null ? null : maskEnv(a);
-        b = b == null ? null : maskEnv(b, ra);
-      }
+      // Both sides masked (.env values, inline compose secrets, credentials in URLs, keys, tokens);
+      // only the new side says when a masked value changed, so the two lines differ in the diff.
+      const ra = text(from.sha, f.path);
+      const rb = text(to.sha, f.path);
+      const a = ra == null ? null : maskFile(f.path, ra);
+      const b = rb == null ? null : maskFile(f.path, rb, ra);
       const status = f.status === "A" ? "A" : f.status === "D" ? "D" : "M";
       const hunks = unifiedDiff(a, b);
       out.push({ path: f.path, status, hunks, unified: formatUnified(f.path, hunks, status) });

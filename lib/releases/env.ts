@@ -1,21 +1,13 @@
 // .env parsing and Compose-style ${VAR} interpolation (pure; used on the server and in tests).
+import { envEntries } from "../secrets/mask";
 
-/** Parse a .env file the way Compose does for the common cases: KEY=VALUE, quotes, comments, `export`. */
+/**
+ * Parse a .env file the way Compose does for the common cases: KEY=VALUE, quotes (also over several
+ * lines), comments, `export`, CRLF.
+ */
 export function parseEnv(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let v = m[2];
-    if ((v.startsWith('"') && v.lastIndexOf('"') > 0) || (v.startsWith("'") && v.lastIndexOf("'") > 0)) {
-      v = v.slice(1, v.lastIndexOf(v[0]));
-    } else {
-      v = v.replace(/\s+#.*$/, "").trim();
-    }
-    out.set(m[1], v);
-  }
+  for (const e of envEntries(text).entries) out.set(e.key, e.value);
   return out;
 }
 
@@ -48,24 +40,5 @@ export function interpolate(s: string, vars: Map<string, string>): string {
   });
 }
 
-/** Keys whose values must never be shown: *PASSWORD*, *SECRET*, *TOKEN*, *KEY* (and a few cousins). */
-export const SECRET_KEY_RE = /(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE)/i;
-export const MASK = "••••••••";
-
-/**
- * Mask the values of secret-looking keys in a .env text. When `other` (the other side of a
- * diff) is given, a changed secret reads "•••••••• (changed)" so a diff still shows that it changed.
- */
-export function maskEnv(text: string, other?: string | null): string {
-  const otherVars = other != null ? parseEnv(other) : null;
-  const mine = parseEnv(text);
-  return text
-    .split("\n")
-    .map((line) => {
-      const m = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/.exec(line);
-      if (!m || !SECRET_KEY_RE.test(m[2]) || m[4].trim() === "") return line;
-      const changed = otherVars && otherVars.has(m[2]) && otherVars.get(m[2]) !== mine.get(m[2]);
-      return `${m[1]}${m[2]}${m[3]}${MASK}${changed ? " (changed)" : ""}`;
-    })
-    .join("\n");
-}
+// Masking lives in lib/secrets/mask.ts (one module for diffs, pages, logs and notifications).
+export { MASK, maskEnv } from "../secrets/mask";

@@ -3,6 +3,7 @@ import { sharedValue } from "../cache";
 import { containerDetails, listContainers, listImages, peekDetails } from "../docker/containers";
 import { repoState } from "../git/state";
 import { AppError } from "../errors";
+import { maskText, maskYaml } from "../secrets/mask";
 import { desiredStacks, type DesiredStack } from "./desired";
 import { buildStacks } from "./drift";
 import type { StacksReport, StackView } from "./types";
@@ -42,7 +43,10 @@ async function compute(): Promise<StacksReport> {
   if (must.length) await containerDetails(must);
   const details = peekDetails(inStacks.map((c) => c.id));
   const remote = lastChecks();
-  const { stacks, others } = buildStacks({ desired: desired.stacks, containers, details, images, remote, monitors });
+  const built = buildStacks({ desired: desired.stacks, containers, details, images, remote, monitors });
+  // Compose's refusal can quote values from the files: masked before any viewer sees it.
+  const stacks = built.stacks.map((s) => (s.desiredError ? { ...s, desiredError: maskText(s.desiredError) } : s));
+  const others = built.others;
 
   const repoInfo =
     "error" in repo
@@ -105,12 +109,15 @@ export interface StackDetail {
   updatesCheckedAt: string | null;
 }
 
-/** One stack: its view and the compose file at the deployed release (404 when the release has no such stack). */
+/**
+ * One stack: its view and the compose file at the deployed release (404 when the release has no
+ * such stack). The compose text leaves the server masked: inline secrets, credentials, keys, tokens.
+ */
 export async function stackDetail(name: string): Promise<StackDetail> {
   const report = await stacksReport();
   const stack = report.stacks.find((s) => s.name === name);
   if (!stack) throw new AppError("not_found", `There is no stack ${name} in ${report.target.ref}.`);
   const { stacks } = await desiredStacks(report.target as Parameters<typeof desiredStacks>[0]);
   const d = stacks.find((s) => s.stack === name) as DesiredStack;
-  return { stack, target: report.target, composeFile: d.composeFile, composeText: d.composeText, repoDrift: report.repoDrift, updatesCheckedAt: report.updatesCheckedAt };
+  return { stack, target: report.target, composeFile: d.composeFile, composeText: maskYaml(d.composeText), repoDrift: report.repoDrift, updatesCheckedAt: report.updatesCheckedAt };
 }
