@@ -1,11 +1,13 @@
-// Credentials must never reach logs, errors or the audit trail.
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^\s/@:]+)(?::[^\s/@]*)?@/gi;
-const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi;
+// Credentials must never reach logs, errors or the audit trail (masking rules: lib/secrets/mask.ts).
+import { isSecretKey, maskText } from "./secrets/mask";
 
-export const SECRET_KEY_PATTERN = /(PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE)/i;
-
+/**
+ * Text with its secrets masked: credentials in URLs (`https://***@host`), bearer tokens,
+ * secret-named `KEY=value` / `"key":"value"` pairs, PEM private keys and well-known token formats.
+ * Hex runs stay (in logs they are container and image IDs).
+ */
 export function redact(text: string): string {
-  return text.replace(URL_CREDENTIALS, "$1***@").replace(BEARER, "$1***");
+  return maskText(text, { urlStyle: "stars", hexTokens: false, colonPairs: false });
 }
 
 /** Mask a secret value: keep a hint of its length, never its content. */
@@ -20,7 +22,7 @@ export function redactParams(params: unknown): unknown {
   if (params && typeof params === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(params as Record<string, unknown>)) {
-      out[k] = SECRET_KEY_PATTERN.test(k) ? "***" : redactParams(v);
+      out[k] = isSecretKey(k) ? "***" : redactParams(v);
     }
     return out;
   }

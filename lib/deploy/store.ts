@@ -142,7 +142,7 @@ const COLUMNS: Record<keyof Omit<DeploymentPatch, "finished">, [string, (v: unkn
   to: ["to_release", (v) => v],
   toSha: ["to_sha", (v) => v],
   stacks: ["stacks", (v) => JSON.stringify(v)],
-  error: ["error", (v) => v],
+  error: ["error", (v) => (typeof v === "string" ? redact(v) : v)], // Compose errors can quote .env values
   steps: ["steps", (v) => JSON.stringify(v)],
   verification: ["verification", (v) => (v ? JSON.stringify(v) : null)],
   services: ["services", (v) => (v ? JSON.stringify(v) : null)],

@@ -1,4 +1,5 @@
 // Pure: turn an event into the request each kind of target expects.
+import { redact } from "../redact";
 import type { NotifyEvent, TargetType } from "./types";
 
 export interface OutgoingRequest {
@@ -49,7 +50,9 @@ export function splitCredentials(raw: string): { url: string; authorization?: st
   return { url: u.toString(), authorization: auth };
 }
 
-export function formatRequest(type: TargetType, targetUrl: string, e: NotifyEvent): OutgoingRequest {
+export function formatRequest(type: TargetType, targetUrl: string, event: NotifyEvent): OutgoingRequest {
+  // A failure message can quote Compose output: no secret leaves in a notification.
+  const e: NotifyEvent = { ...event, title: redact(event.title), message: redact(event.message) };
   const { url, authorization } = splitCredentials(targetUrl);
   const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "oresi-releases" };
   if (authorization) headers.authorization = authorization;
