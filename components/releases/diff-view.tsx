@@ -15,7 +15,7 @@ export function DiffView({ diff, label }: { diff: ReleaseDiff; label: string }) 
   return (
     <div className="space-y-3" aria-label={label}>
       <p className="text-sm text-slate-700 dark:text-slate-300">
-        <span className="font-mono">{from}</span> → <span className="font-mono">{to}</span>: {diff.stacks.length} stack{diff.stacks.length === 1 ? "" : "s"}. Values of secret-looking keys are masked.
+        <span className="font-mono">{from}</span> → <span className="font-mono">{to}</span>: {diff.stacks.length} stack{diff.stacks.length === 1 ? "" : "s"}. Secrets (secret-named keys, passwords in URLs, private keys, tokens) are masked for everyone.
       </p>
       {diff.stacks.map((s) => (
         <details key={s.name} open className="rounded-lg border border-slate-200 dark:border-slate-800">
