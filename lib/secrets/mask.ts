@@ -134,6 +134,28 @@ function maskTokens(s: string, hex: boolean): string {
   });
 }
 
+const PLAIN_SEGMENTS = new Set(["api", "webhooks", "webhook", "hooks", "services", "notify", "v1", "v2"]);
+
+/**
+ * A notification target URL shown without its secrets: credentials, path segments (webhook tokens
+ * live there, except well-known words) and query values: `https://••••@host/api/webhooks/••••?k=••••`.
+ */
+export function maskTargetUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return URL_MASK;
+  }
+  const auth = u.username || u.password ? `${URL_MASK}@` : "";
+  const path = u.pathname
+    .split("/")
+    .map((s) => (s === "" || PLAIN_SEGMENTS.has(s.toLowerCase()) ? s : URL_MASK))
+    .join("/");
+  const query = [...u.searchParams.keys()].map((k) => `${encodeURIComponent(k)}=${URL_MASK}`).join("&");
+  return `${u.protocol}//${auth}${u.host}${path}${query ? `?${query}` : ""}`;
+}
+
 export interface TextMaskOptions {
   /** Also mask `key: value` pairs (YAML, prose), not only `key=value` and `"key":"value"`. Default true. */
   colonPairs?: boolean;
@@ -160,6 +182,7 @@ function maskPairs(s: string, colonPairs: boolean): string {
     const [all, q, key, sep] = m;
     const at = m.index + all.length;
     if (!isSecretKey(key) || (sep.includes(":") && !colonPairs && !q) || (sep.includes(":") && s.startsWith("//", at))) continue;
+    if (sep.includes(":") && /[/.]/.test(s[m.index - 1] ?? "")) continue; // a path: ./certs/api.key:/run/api.key
     let end: number;
     const c = s[at];
     if (c === '"' || c === "'") {
