@@ -31,6 +31,20 @@ const CASES: Case[] = [
     kept: ["A=1", "TZ=Europe/Berlin"],
   },
   {
+    name: "lone CR and U+2028 inside secret values",
+    file: ".env",
+    text: "DB_PASSWORD=cr-part-1\rcr-part-2\nAPI_TOKEN=ls-part-1\u2028ls-part-2\nX=1\u2028SMTP_PASS=ls-secret-3\nMODE=prod\n",
+    secrets: ["cr-part-1", "cr-part-2", "ls-part-1", "ls-part-2", "ls-secret-3"],
+    kept: ["MODE=prod", "X=1"],
+  },
+  {
+    name: "lone CR inside compose values",
+    file: "compose.yml",
+    text: "services:\n  a:\n    environment:\n      DB_PASSWORD: cr-yaml-1\rcr-yaml-2\n      - API_KEY=cr-yaml-3\rcr-yaml-4\n      TZ: UTC\n",
+    secrets: ["cr-yaml-1", "cr-yaml-2", "cr-yaml-3", "cr-yaml-4"],
+    kept: ["TZ: UTC"],
+  },
+  {
     name: "multi-line quoted PEM in .env",
     file: "app/.env",
     text: `MODE=prod\nTLS_KEY="${PEM.join("\n")}"\nPORT=8080\n`,

@@ -189,7 +189,7 @@ function maskPairs(s: string, colonPairs: boolean): string {
       const close = closingQuote(s, c, at + 1);
       end = close < 0 ? s.length : close + 1;
     } else {
-      const r = /^[^\s,;&}\]"'`]*/.exec(s.slice(at))![0];
+      const r = /^(?:[^\s,;&}\]"'`]|[\u2028\u2029])*/.exec(s.slice(at))![0];
       end = at + r.length;
     }
     const value = s.slice(at, end);
@@ -220,10 +220,14 @@ interface Line {
   eol: string;
 }
 
-/** Split into lines keeping each line's terminator; every kind of line break counts. */
+/**
+ * Split into lines keeping each line's terminator: \r\n, \n and a lone \r (which some readers take
+ * for a line break and others for content; masking handles both, see crRun). U+2028/2029 stay
+ * content, so they are masked along with the value they sit in.
+ */
 export function splitLines(text: string): Line[] {
   const out: Line[] = [];
-  const re = /\r\n|\r|\n|\u2028|\u2029|\u0085/g;
+  const re = /\r\n|\r|\n/g;
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     out.push({ body: text.slice(last, m.index), eol: m[0] });
@@ -262,6 +266,12 @@ function finish(mine: OutLine[], other: OutLine[] | null): string {
     });
   }
   return mine.map((l) => l.text + l.eol).join("");
+}
+
+/** A value ending in a lone \r may go on after it (for a reader that takes \r for content): extend. */
+function crRun(lines: Line[], end: number): number {
+  while (end + 1 < lines.length && lines[end].eol === "\r") end++;
+  return end;
 }
 
 /** Lines start..end (inclusive) as raw text. */
@@ -313,7 +323,7 @@ export interface EnvEntry {
   raw: string;
 }
 
-const ENV_LINE = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/;
+const ENV_LINE = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/s;
 
 /** Index of the closing quote q in s from `from` on (double quotes honour backslash escapes). */
 function closingQuote(s: string, q: string, from: number): number {
@@ -340,16 +350,15 @@ export function envEntries(text: string): { lines: Line[]; entries: EnvEntry[] }
       let close = closingQuote(acc, q, 1);
       while (close < 0 && end + 1 < lines.length) {
         end++;
-        acc += "\n" + lines[end].body;
+        acc += lines[end - 1].eol + lines[end].body;
         close = closingQuote(acc, q, 1);
       }
       value = close < 0 ? acc.slice(1) : acc.slice(1, close);
     } else {
       value = rawValue.replace(/\s+#.*$/, "").trim();
-      if (opensPem(value)) {
-        end = pemEnd(lines, i + 1);
-        value = [value, ...lines.slice(i + 1, end + 1).map((l) => l.body)].join("\n");
-      }
+      if (opensPem(value)) end = pemEnd(lines, i + 1);
+      end = crRun(lines, end);
+      for (let j = i + 1; j <= end; j++) value += lines[j - 1].eol + lines[j].body;
     }
     entries.push({ key: m[2], value, start: i, end, prefix: m[1], sep: m[3], raw: rawOf(lines, i, end) });
     i = end;
@@ -377,7 +386,7 @@ function envLines(text: string): OutLine[] {
     i = e.end;
     const multi = e.end > e.start;
     if ((e.value === "" || isReference(e.value)) && !multi) out.push({ text: lines[e.start].body, eol });
-    else if (isSecretKey(e.key) || opensPem(e.value) || (multi && isSecretValue(e.value))) out.push({ text: `${e.prefix}${e.key}${e.sep}${MASK}`, eol, secret: e.value, id: e.key });
+    else if (isSecretKey(e.key) || opensPem(e.value) || maskPem(e.value) !== e.value) out.push({ text: `${e.prefix}${e.key}${e.sep}${MASK}`, eol, secret: e.value, id: e.key });
     else if (multi) {
       // A non-secret value over several lines: each line on its own, shapes masked.
       const part = plainLines(lines.slice(e.start, e.end + 1), {});
@@ -402,8 +411,8 @@ export function maskEnv(text: string, other?: string | null): string {
 // ---- YAML (compose files) --------------------------------------------------------------------
 
 const indentOf = (s: string) => /^[ \t]*/.exec(s)![0].length;
-const YAML_ENTRY = /^(\s*)((?:-\s+)*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'#:\-{}[\],&*!|>][^:#]*?|-[^\s:#][^:#]*?)\s*:(?:\s+|$)(.*)$/;
-const YAML_LIST_ENV = /^(\s*)(-\s+)(["']?)([A-Za-z_][\w.-]*)=(.*)$/;
+const YAML_ENTRY = /^(\s*)((?:-\s+)*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"'#:\-{}[\],&*!|>][^:#]*?|-[^\s:#][^:#]*?)\s*:(?:\s+|$)(.*)$/s;
+const YAML_LIST_ENV = /^(\s*)(-\s+)(["']?)([A-Za-z_][\w.-]*)=(.*)$/s;
 /** A node property alone (anchor, tag), i.e. no scalar value on this line. */
 const NO_VALUE = /^(?:(?:[&!][^\s]*)\s*)*(?:#.*)?$/;
 
@@ -418,11 +427,11 @@ function yamlValueEnd(lines: Line[], i: number, keyIndent: number, rest: string)
       j++;
       acc += "\n" + lines[j].body;
     }
-    return j;
+    return crRun(lines, j);
   }
   // Block scalars (| >) and plain scalars continue on lines indented deeper than the key (or blank).
   let j = i;
-  while (j + 1 < lines.length && (lines[j + 1].body.trim() === "" || indentOf(lines[j + 1].body) > keyIndent)) j++;
+  while (j + 1 < lines.length && (lines[j + 1].body.trim() === "" || indentOf(lines[j + 1].body) > keyIndent || lines[j].eol === "\r")) j++;
   while (j > i && lines[j].body.trim() === "") j--;
   return j;
 }
@@ -486,6 +495,7 @@ function yamlLines(text: string): OutLine[] {
         let acc = rest;
         while (closingQuote(acc, q, 0) < 0 && end + 1 < lines.length) acc += "\n" + lines[++end].body;
       }
+      if (isSecretKey(key)) end = crRun(lines, end);
       const value = rawOf(lines, i, end);
       if (isSecretKey(key) && rest.replace(/["'\s]/g, "") !== "" && !isReference(rest.replace(/["']$/, ""))) {
         out.push({ text: `${ind}${dash}${q}${key}=${MASK}${q}`, eol: lines[end].eol, secret: value, id });
