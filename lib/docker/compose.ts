@@ -7,7 +7,7 @@ import { config } from "../config";
 import { AppError } from "../errors";
 import { singleton } from "../singleton";
 import { stackName } from "../git/refs";
-import { COMPOSE_FILES } from "../git/read";
+import { resolveComposeFiles, serviceEnabled, type ComposeFileSet, type ComposeMajor } from "./compose-files";
 
 // The Compose CLI, v2 (`docker compose`) or v1 (`docker-compose`), always with argument
 // arrays, the stack folder as cwd and `-p <stack>` as project name. Both versions share
@@ -29,8 +29,10 @@ export interface ComposeOptions {
   timeoutMs?: number;
   /** Extra environment (interpolation); the process env is minimal otherwise. */
   env?: Record<string, string>;
-  /** Compose files, relative to the stack folder or absolute; default: the stack's compose file. Extra override files go after it. */
+  /** Compose files, relative to the stack folder or absolute; default: none passed, Compose picks them by its own rules. */
   files?: string[];
+  /** Profiles to pass as `--profile` (only with `files`: they replace COMPOSE_PROFILES from .env). */
+  profiles?: string[];
   /** Another project directory (relative paths and bind mounts resolve against it). */
   projectDirectory?: string;
   /** Another .env file for interpolation. */
@@ -129,11 +131,18 @@ export function detectCompose(): Promise<ComposeCommand> {
   return detected.pending;
 }
 
-/** The compose file of a stack folder, in Compose's own order of preference. */
-export function composeFileIn(dir: string): string {
-  const f = COMPOSE_FILES.find((n) => fs.existsSync(path.join(dir, n)));
-  if (!f) throw new AppError("not_found", `No compose file (${COMPOSE_FILES.join(", ")}) in ${dir}.`);
-  return f;
+/** The files Compose reads in a stack folder (and its profiles), by Compose's own rules for this Compose version. */
+export function composeFilesIn(dir: string, major: ComposeMajor): ComposeFileSet {
+  const env = path.join(dir, ".env");
+  const envText = fs.existsSync(env) ? fs.readFileSync(env, "utf8") : null;
+  return resolveComposeFiles(major, (n) => fs.existsSync(path.join(dir, n)), envText);
+}
+
+/** The stack folder's file list and profiles as explicit arguments, with extra files after it (e.g. an exact-release pin override). */
+export async function composeFilesWith(dir: string, extra: string[]): Promise<{ files: string[]; profiles: string[] }> {
+  const set = composeFilesIn(dir, (await detectCompose()).major);
+  if (set.error) throw new AppError("preflight_failed", `${dir}: ${set.error}`);
+  return { files: [...set.files, ...extra], profiles: set.profiles };
 }
 
 /**
@@ -145,9 +154,13 @@ export async function compose(stackDir: string, project: string, args: string[],
   if (!path.isAbsolute(stackDir)) throw new AppError("bad_request", `Stack folder ${stackDir} must be an absolute path.`);
   if (!fs.existsSync(stackDir)) throw new AppError("not_found", `Stack folder ${stackDir} does not exist.`);
   const cmd = await detectCompose();
-  const files = opts.files?.length ? opts.files : [composeFileIn(stackDir)];
+  if (!opts.files?.length && !opts.projectDirectory) {
+    const set = composeFilesIn(stackDir, cmd.major);
+    if (!set.files.length) throw new AppError("not_found", `${set.error ?? "No compose file."} (in ${stackDir})`);
+  }
   const argv = [...cmd.argv];
-  for (const f of files) argv.push("-f", f);
+  for (const f of opts.files ?? []) argv.push("-f", f);
+  if (opts.files?.length) for (const p of opts.profiles ?? []) argv.push("--profile", p);
   argv.push("-p", project);
   if (opts.projectDirectory) argv.push("--project-directory", opts.projectDirectory);
   if (opts.envFile) argv.push("--env-file", opts.envFile);
@@ -164,7 +177,8 @@ export async function compose(stackDir: string, project: string, args: string[],
       .filter(Boolean)
       .slice(-3)
       .join(" / ");
-    throw new AppError("upstream_error", `${what} failed (exit ${r.code}): ${tail || "no output"}`, { exitCode: r.code });
+    const hint = cmd.major === 1 && /'include' does not match/.test(r.stderr) ? " (`include:` needs Compose v2; this machine runs v1: install the Compose plugin or inline the included files)" : "";
+    throw new AppError("upstream_error", `${what} failed (exit ${r.code}): ${tail || "no output"}${hint}`, { exitCode: r.code });
   }
   return { stdout: r.stdout, stderr: r.stderr };
 }
@@ -183,19 +197,25 @@ export interface ComposeConfig {
   text: string;
 }
 
-type Opts = Pick<ComposeOptions, "signal" | "timeoutMs" | "env" | "files" | "projectDirectory" | "envFile">;
+type Opts = Pick<ComposeOptions, "signal" | "timeoutMs" | "env" | "files" | "profiles" | "projectDirectory" | "envFile">;
 
-/** Validate a stack and return its services and images after interpolation (`config`; v2 `--format json`). */
+/**
+ * Validate a stack and return the services it starts and their images after interpolation
+ * (`config`; v2 `--format json`). Services of inactive profiles are left out (v1 prints them).
+ */
 export async function composeConfig(dir: string, project: string, opts: Opts = {}): Promise<ComposeConfig> {
   const cmd = await detectCompose();
   const r = await compose(dir, project, cmd.major === 2 ? ["config", "--format", "json"] : ["config"], { timeoutMs: 60_000, ...opts });
-  let doc: { services?: Record<string, { image?: string; build?: unknown; ports?: unknown[] }> };
+  let doc: { services?: Record<string, { image?: string; build?: unknown; ports?: unknown[]; profiles?: unknown }> };
   try {
     doc = cmd.major === 2 ? JSON.parse(r.stdout) : YAML.parse(r.stdout);
   } catch (e) {
     throw new AppError("upstream_error", `compose config printed something unreadable: ${(e as Error).message}`);
   }
-  const services = Object.entries(doc?.services ?? {}).map(([name, s]) => ({
+  const active = opts.files?.length ? (opts.profiles ?? []) : composeFilesIn(dir, cmd.major).profiles;
+  const services = Object.entries(doc?.services ?? {})
+    .filter(([, s]) => serviceEnabled(s?.profiles, active))
+    .map(([name, s]) => ({
     name,
     image: typeof s.image === "string" ? s.image : null,
     build: s.build !== undefined,
@@ -216,14 +236,17 @@ export async function configHashes(dir: string, project: string, opts: Opts = {}
   return out;
 }
 
-/** `up -d --remove-orphans` (extra override files after the stack's compose file). */
+/**
+ * `up -d --remove-orphans`, as typed in the folder. Extra override files (`files`) go after
+ * the stack's own files in Compose's order (override file, COMPOSE_FILE), with its profiles.
+ */
 export async function composeUp(
   dir: string,
   project: string,
   opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "env"> & { files?: string[]; services?: string[] } = {},
 ): Promise<ComposeResult> {
-  const files = opts.files?.length ? [composeFileIn(dir), ...opts.files] : undefined;
-  return compose(dir, project, ["up", "-d", "--remove-orphans", ...(opts.services ?? [])], { ...opts, files });
+  const explicit = opts.files?.length ? await composeFilesWith(dir, opts.files) : { files: undefined, profiles: undefined };
+  return compose(dir, project, ["up", "-d", "--remove-orphans", ...(opts.services ?? [])], { ...opts, ...explicit });
 }
 
 /** `down` (never `-v`: volumes hold data). */

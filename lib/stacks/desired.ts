@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { config } from "../config";
 import { deployedRelease } from "../deploy/deployed";
-import { composeConfig, configHashes, detectCompose } from "../docker/compose";
+import { AppError } from "../errors";
+import { composeConfig, composeFilesIn, configHashes, detectCompose } from "../docker/compose";
 import { imageForTag, listImages } from "../docker/containers";
 import type { ImageInfo } from "../docker/types";
 import { parseXOresi, type XOresi } from "../docker/x-oresi";
@@ -102,19 +103,48 @@ interface ConfigPart {
   error?: string;
 }
 
-/** Export the stack at the commit to a temp folder and run fn with Compose options pointing at it. */
-async function withExport<T>(commit: Sha, files: StackFiles, fn: (dir: string, opts: { files: string[]; envFile: string; projectDirectory: string }) => Promise<T>): Promise<T> {
+type StackMode = "folder" | "export";
+
+/** "folder" when the work tree is at the commit with nothing edited in the stack folder, else "export". */
+async function stackMode(commit: Sha, files: StackFiles): Promise<StackMode> {
+  const st = await repoState(2000).catch(() => null);
+  const real = path.join(config().stacksDir, files.name);
+  const edited = st?.dirtyFiles.some((f) => f === files.name || f.startsWith(`${files.name}/`));
+  return st?.head === commit && !edited && fs.existsSync(real) ? "folder" : "export";
+}
+
+type StackOpts = { files?: string[]; profiles?: string[]; envFile?: string; projectDirectory?: string };
+
+/**
+ * Run fn on the stack as it is at the commit, the way `docker compose` typed in its folder
+ * reads it. When the work tree is at the commit and nothing in the stack folder is edited,
+ * that IS the folder: fn runs there with no file options, exactly the hand procedure.
+ * Otherwise the whole stack folder is exported to a temp folder and Compose gets the file
+ * list its own rules pick there (override file, COMPOSE_FILE, COMPOSE_PROFILES of the
+ * release's .env), with the real folder as project directory so bind mounts hash as they
+ * will when deployed. (Compose resolves relative `env_file:`/`extends:` paths against the
+ * project directory, so in that case those are read from the work tree.)
+ */
+async function withStack<T>(commit: Sha, files: StackFiles, mode: StackMode, fn: (dir: string, opts: StackOpts) => Promise<T>): Promise<T> {
+  const real = path.join(config().stacksDir, files.name);
+  if (mode === "folder") return fn(real, {});
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-desired-"));
   try {
     const dir = await exportStackAt(commit, files, tmp);
-    // The release's .env (or an empty one, so the work tree's is never read), and the real
-    // stack folder as project directory, so bind mounts hash as they will when deployed.
+    const set = composeFilesIn(dir, (await detectCompose()).major);
+    if (set.error) throw new AppError("upstream_error", `${files.name} at ${commit.slice(0, 12)}: ${set.error}`);
+    // COMPOSE_FILE entries inside the stack folder come from the export; others (../x.yml) from the work tree.
+    const list = set.files.map((f) => {
+      const inExport = path.resolve(dir, f);
+      return inExport.startsWith(dir + path.sep) ? inExport : path.resolve(real, f);
+    });
+    // The release's .env (or an empty one, so the work tree's is never read).
     let envFile = path.join(dir, ".env");
     if (!fs.existsSync(envFile)) {
       envFile = path.join(tmp, "empty.env");
       fs.writeFileSync(envFile, "");
     }
-    return await fn(dir, { files: [path.join(dir, path.basename(files.composeFile))], envFile, projectDirectory: path.join(config().stacksDir, files.name) });
+    return await fn(dir, { files: list, profiles: set.profiles, envFile, projectDirectory: real });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -123,13 +153,14 @@ async function withExport<T>(commit: Sha, files: StackFiles, fn: (dir: string, o
 const configCache = singleton("stacks.desired.config", () => new Map<string, Promise<ConfigPart>>());
 const hashCache = singleton("stacks.desired.hash", () => new Map<string, Promise<Record<string, string>>>());
 
-function configAt(commit: Sha, files: StackFiles): Promise<ConfigPart> {
-  return memo(configCache, `${files.name}@${commit}`, () =>
+async function configAt(commit: Sha, files: StackFiles): Promise<ConfigPart> {
+  const mode = await stackMode(commit, files);
+  return memo(configCache, `${files.name}@${commit}@${mode}`, () =>
     limited(async () => {
       stats.computed++;
       const text = (await readFilesAt(commit, [files.composeFile])).get(files.composeFile)?.toString("utf8") ?? "";
       try {
-        const cfg = await withExport(commit, files, (dir, opts) => composeConfig(dir, files.name, opts));
+        const cfg = await withStack(commit, files, mode, (dir, opts) => composeConfig(dir, files.name, opts));
         return { composeText: text, services: cfg.services.map((s) => ({ name: s.name, image: s.image, build: s.build })) };
       } catch (e) {
         if ((e as { code?: string }).code === "upstream_error") return { composeText: text, services: [], error: (e as Error).message };
@@ -146,10 +177,11 @@ function configAt(commit: Sha, files: StackFiles): Promise<ConfigPart> {
 async function hashesAt(commit: Sha, files: StackFiles, cfg: ConfigPart, images: ImageInfo[]): Promise<Record<string, string>> {
   const v1 = (await detectCompose()).major === 1;
   const ids = v1 ? cfg.services.map((s) => (s.image ? (imageForTag(images, s.image)?.id.slice(7, 19) ?? "-") : "b")).join(",") : "";
-  return memo(hashCache, `${files.name}@${commit}#${ids}`, () =>
+  const mode = await stackMode(commit, files);
+  return memo(hashCache, `${files.name}@${commit}@${mode}#${ids}`, () =>
     limited(async () => {
       stats.computed++;
-      return withExport(commit, files, (dir, opts) => configHashes(dir, files.name, opts)).catch((e) => {
+      return withStack(commit, files, mode, (dir, opts) => configHashes(dir, files.name, opts)).catch((e) => {
         if ((e as { code?: string }).code === "upstream_error") return {};
         throw e;
       });
