@@ -19,6 +19,9 @@ import { startDeployment } from "../deploy/start";
 import { logsOf } from "../deploy/store";
 import { upAll, waitFinished } from "../deploy/testing";
 import { invalidateStacksReport, stacksReport } from "../stacks/report";
+import { exportStackAt, stacksInTree, treeAt } from "../git/read";
+import type { Sha } from "../git/refs";
+import { imagesAt, summarizePairs } from "../releases/summary";
 
 const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
 const sh = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
@@ -200,6 +203,28 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1 only: v2 v
     const env = sh("inspect", "-f", "{{json .Config.Env}}", app.id);
     expect(env).toContain("FROM_OVERRIDE=yes");
     expect(env).toContain("APP_MODE=one");
+  });
+
+  it("the release list's images are what `compose config` says for the same commit (override, COMPOSE_FILE, profiles, extends)", async () => {
+    const tmp = makeTempDir("cfiles-export");
+    for (const tag of ["v1.0.0", "v1.1.0"]) {
+      const sha = repo.git("rev-parse", `${tag}^{commit}`) as Sha;
+      const stacks = stacksInTree(await treeAt(sha));
+      const mine = await imagesAt(stacks.map((x) => ({ commit: sha, stack: x.name })));
+      for (const x of stacks) {
+        const dir = await exportStackAt(sha, x, path.join(tmp, tag));
+        const cfg = await composeConfig(dir, x.name);
+        const byCompose = Object.fromEntries(cfg.services.filter((s) => s.image).map((s) => [s.name, s.image!]));
+        expect(mine.get(`${sha}:${x.name}`), `${x.name} at ${tag}`).toEqual(byCompose);
+      }
+    }
+    const [sum] = await summarizePairs([{ from: repo.git("rev-parse", "v1.0.0^{commit}") as Sha, to: repo.git("rev-parse", "v1.1.0^{commit}") as Sha }]);
+    expect(sum.images.map((i) => `${i.stack.slice(repo.prefix.length + 1)}/${i.service}: ${i.label}`)).toEqual([
+      "cf/worker: api 1.0.0 → 1.1.0",
+      "envx/app: web 1.0.0 → 1.1.0",
+      "prof/app: web 1.0.0 → 1.1.0",
+      "prof/dbg: api 1.0.0 → 1.1.0",
+    ]);
   });
 
   it("include: is refused by Compose v1 with a clear message", async () => {

@@ -1,24 +1,87 @@
-// Images named by a stack's compose file, with .env interpolation, and how they changed.
+// Images named by a stack's compose files, with .env interpolation, and how they changed.
+// The files are the ones Compose itself reads (lib/docker/compose-files.ts: override file,
+// COMPOSE_FILE, COMPOSE_PROFILES), merged in order, with `extends:` followed, so the release
+// list says what `compose config` says (checked against the real Compose in
+// lib/docker/compose-files.int.test.ts).
+import { posix } from "node:path";
 import { parse } from "yaml";
+import { resolveComposeFiles, serviceEnabled, type ComposeMajor } from "../docker/compose-files";
 import { interpolate, parseEnv } from "./env";
 
 /** service → image, for a compose file text and its .env text. Unparseable files give {}. */
 export function composeImages(composeText: string | null, envText: string | null): Record<string, string> {
   if (!composeText) return {};
-  let doc: unknown;
+  return stackImages(2, (f) => (f === "compose.yaml" ? composeText : null), envText);
+}
+
+type RawService = { image?: unknown; profiles?: unknown; extends?: unknown };
+
+function servicesOf(text: string | null): Record<string, RawService> | null {
+  if (!text) return null;
   try {
-    doc = parse(composeText);
+    const doc = parse(text) as { services?: unknown } | null;
+    const s = doc?.services;
+    return s && typeof s === "object" && !Array.isArray(s) ? (s as Record<string, RawService>) : null;
   } catch {
-    return {};
+    return null;
   }
-  const services = (doc as { services?: Record<string, { image?: unknown }> } | null)?.services;
-  if (!services || typeof services !== "object") return {};
+}
+
+/** A path relative to the stack folder, normalized; null when it leaves the folder or is absolute. */
+export function stackRelative(file: string, from = "."): string | null {
+  if (file.startsWith("/")) return null;
+  const p = posix.normalize(posix.join(posix.dirname(from) === "." ? "" : posix.dirname(from), file));
+  return p.startsWith("../") || p === ".." ? null : p;
+}
+
+/**
+ * service → image for a stack folder, given a reader for its files (path relative to the
+ * folder → text, null when absent) and its .env text: Compose's file list merged in order,
+ * `extends:` followed (same file or another), services of inactive profiles left out.
+ */
+export function stackImages(major: ComposeMajor, read: (file: string) => string | null, envText: string | null): Record<string, string> {
+  const set = resolveComposeFiles(major, (n) => read(n) !== null, envText);
+  if (set.error && !set.files.length) return {};
   const vars = parseEnv(envText ?? "");
+  const merged: Record<string, { image?: string; profiles?: unknown; ext?: { file: string; service: string } }> = {};
+  const imageOf = (file: string, name: string, depth: number): string | undefined => {
+    const svc = servicesOf(read(file))?.[name];
+    if (!svc || depth > 8) return undefined;
+    if (typeof svc.image === "string") return svc.image;
+    const e = extendsOf(svc.extends, file);
+    return e ? imageOf(e.file, e.service, depth + 1) : undefined;
+  };
+  // Measured on v1.29.2: `extends: <service>` without a file, in any file of the list, names a service of the first file.
+  const first = set.files.length ? stackRelative(set.files[0]) : null;
+  for (const f of set.files) {
+    const rel = stackRelative(f);
+    const services = rel ? servicesOf(read(rel)) : null;
+    if (!rel || !services) continue;
+    for (const [name, svc] of Object.entries(services)) {
+      const m = (merged[name] ??= {});
+      if (typeof svc?.image === "string") m.image = svc.image;
+      if (svc?.profiles !== undefined) m.profiles = svc.profiles;
+      const e = extendsOf(svc?.extends, rel, major === 1 && first ? first : rel);
+      if (e) m.ext = e;
+    }
+  }
   const out: Record<string, string> = {};
-  for (const [name, svc] of Object.entries(services)) {
-    if (svc && typeof svc.image === "string") out[name] = interpolate(svc.image, vars);
+  for (const [name, m] of Object.entries(merged)) {
+    if (!serviceEnabled(m.profiles, set.profiles)) continue;
+    const image = m.image ?? (m.ext ? imageOf(m.ext.file, m.ext.service, 1) : undefined);
+    if (image) out[name] = interpolate(image, vars);
   }
   return out;
+}
+
+function extendsOf(e: unknown, file: string, sameFile = file): { file: string; service: string } | null {
+  if (typeof e === "string") return { file: sameFile, service: e };
+  if (!e || typeof e !== "object") return null;
+  const { file: f, service } = e as { file?: unknown; service?: unknown };
+  if (typeof service !== "string") return null;
+  if (typeof f !== "string") return { file: sameFile, service };
+  const rel = stackRelative(f, file);
+  return rel ? { file: rel, service } : null;
 }
 
 export interface ImageRefParts {

@@ -1,10 +1,13 @@
 import "server-only";
 import { singleton } from "../singleton";
 import { changedFilesForPairs, groupByStack, type StackChanges } from "../git/changes";
-import { COMPOSE_FILES, readFilesMulti } from "../git/read";
+import { detectCompose } from "../docker/compose";
+import { ALL_DEFAULT_FILES } from "../docker/compose-files";
+import { readFilesMulti } from "../git/read";
+import { repoPath } from "../git/refs";
 import { previousRelease, type Release, type ReleaseList } from "../git/tags";
 import type { Sha } from "../git/refs";
-import { composeImages, imageChanges, type ImageChange } from "./images";
+import { imageChanges, stackImages, type ImageChange } from "./images";
 
 export interface ReleaseSummary {
   tag: string;
@@ -20,24 +23,43 @@ export interface PairSummary {
 
 const pairCache = singleton("releases.pairSummary", () => new Map<string, PairSummary>());
 
-/** Compose + .env of a stack at a commit, from a batch read (first compose name that exists wins). */
-function stackFiles(files: Map<string, Buffer | null>, commit: Sha | null, stack: string): { compose: string | null; env: string | null } {
-  if (!commit) return { compose: null, env: null };
-  let compose: string | null = null;
-  for (const f of COMPOSE_FILES) {
-    const b = files.get(`${commit}:${stack}/${f}`);
-    if (b) {
-      compose = b.toString("utf8");
-      break;
+/**
+ * service → image for each (commit, stack), from the files Compose reads there (same rules as
+ * `compose config`: lib/docker/compose-files.ts), in a few `git cat-file --batch` processes for
+ * all of them: the default names and .env first, then any COMPOSE_FILE or `extends:` targets.
+ */
+export async function imagesAt(specs: { commit: Sha; stack: string }[]): Promise<Map<string, Record<string, string>>> {
+  const major = (await detectCompose().catch(() => ({ major: 2 as const }))).major;
+  const files = new Map<string, Buffer | null>();
+  const want = (commit: Sha, stack: string, f: string) => `${commit}:${stack}/${f}`;
+  const out = new Map<string, Record<string, string>>();
+  let todo: { commit: Sha; path: string }[] = specs.flatMap((x) => [...ALL_DEFAULT_FILES, ".env"].map((f) => ({ commit: x.commit, path: `${x.stack}/${f}` })));
+  for (let round = 0; round < 4 && todo.length; round++) {
+    const read = await readFilesMulti(todo);
+    for (const [k, v] of read) files.set(k, v);
+    todo = [];
+    for (const x of specs) {
+      const text = (f: string): string | null => {
+        const k = want(x.commit, x.stack, f);
+        if (!files.has(k)) {
+          try {
+            todo.push({ commit: x.commit, path: repoPath(`${x.stack}/${f}`) });
+          } catch {
+            files.set(k, null); // not a path git can read: Compose would not find it either
+          }
+          return null;
+        }
+        return files.get(k)?.toString("utf8") ?? null;
+      };
+      out.set(`${x.commit}:${x.stack}`, stackImages(major, text, text(".env")));
     }
   }
-  const env = files.get(`${commit}:${stack}/.env`);
-  return { compose, env: env ? env.toString("utf8") : null };
+  return out;
 }
 
 /**
- * Changed stacks and image changes for many commit pairs, with at most two git processes for
- * all pairs not yet cached (one diff-tree --stdin, one cat-file --batch). Cached forever by
+ * Changed stacks and image changes for many commit pairs, with a few git processes for all
+ * pairs not yet cached (one diff-tree --stdin, cat-file --batch rounds). Cached forever by
  * (sha, sha): commits never change.
  */
 export async function summarizePairs(pairs: { from: Sha | null; to: Sha }[]): Promise<PairSummary[]> {
@@ -46,26 +68,21 @@ export async function summarizePairs(pairs: { from: Sha | null; to: Sha }[]): Pr
   if (todo.length) {
     const lists = await changedFilesForPairs(todo);
     const grouped = lists.map(groupByStack);
-    const specs: { commit: Sha; path: string }[] = [];
+    const specs: { commit: Sha; stack: string }[] = [];
     todo.forEach((p, i) => {
       const g = grouped[i];
-      for (const stack of [...g.added, ...g.removed, ...g.changed]) {
-        for (const c of [p.from, p.to]) {
-          if (!c) continue;
-          for (const f of [...COMPOSE_FILES, ".env"]) specs.push({ commit: c, path: `${stack}/${f}` });
-        }
-      }
+      for (const stack of [...g.added, ...g.removed, ...g.changed]) for (const c of [p.from, p.to]) if (c) specs.push({ commit: c, stack });
     });
-    const files = await readFilesMulti(specs);
+    const images = await imagesAt(specs);
     todo.forEach((p, i) => {
       const g = grouped[i];
-      const images: ImageChange[] = [];
+      const changes: ImageChange[] = [];
       for (const stack of [...g.added, ...g.removed, ...g.changed].sort()) {
-        const a = stackFiles(files, p.from, stack);
-        const b = stackFiles(files, p.to, stack);
-        images.push(...imageChanges(stack, composeImages(a.compose, a.env), composeImages(b.compose, b.env)));
+        const a = p.from ? (images.get(`${p.from}:${stack}`) ?? {}) : {};
+        const b = images.get(`${p.to}:${stack}`) ?? {};
+        changes.push(...imageChanges(stack, a, b));
       }
-      pairCache.set(key(p), { changes: g, images });
+      pairCache.set(key(p), { changes: g, images: changes });
     });
   }
   return pairs.map((p) => pairCache.get(key(p))!);
