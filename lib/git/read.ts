@@ -4,7 +4,7 @@ import path from "node:path";
 import { gitError, gitRaw } from "./client";
 import { isStackName, repoPath, type Sha, type StackName } from "./refs";
 
-/** Compose main file names in v2's order of preference (v1.29 prefers docker-compose.yml; the full rules, override files, COMPOSE_FILE: lib/docker/compose-files.ts). */
+/** The main compose file names (which one wins differs: v1.29 prefers docker-compose.yml, v2 compose.yaml; the full rules with override files and COMPOSE_FILE: lib/docker/compose-files.ts). */
 export const COMPOSE_FILES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"] as const;
 
 export interface TreeEntry {
