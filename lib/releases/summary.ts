@@ -23,13 +23,27 @@ export interface PairSummary {
 
 const pairCache = singleton("releases.pairSummary", () => new Map<string, PairSummary>());
 
+const majorMemo = singleton("releases.composeMajor", () => ({ major: null as 1 | 2 | null, failedAt: 0 }));
+
+/** Which Compose's rules apply (v2's when none is installed; a failed detection is retried after a minute, not per view). */
+async function composeMajor(): Promise<1 | 2> {
+  if (majorMemo.major) return majorMemo.major;
+  if (Date.now() - majorMemo.failedAt < 60_000) return 2;
+  try {
+    return (majorMemo.major = (await detectCompose()).major);
+  } catch {
+    majorMemo.failedAt = Date.now();
+    return 2;
+  }
+}
+
 /**
  * service → image for each (commit, stack), from the files Compose reads there (same rules as
  * `compose config`: lib/docker/compose-files.ts), in a few `git cat-file --batch` processes for
  * all of them: the default names and .env first, then any COMPOSE_FILE or `extends:` targets.
  */
 export async function imagesAt(specs: { commit: Sha; stack: string }[]): Promise<Map<string, Record<string, string>>> {
-  const major = (await detectCompose().catch(() => ({ major: 2 as const }))).major;
+  const major = await composeMajor();
   const files = new Map<string, Buffer | null>();
   const want = (commit: Sha, stack: string, f: string) => `${commit}:${stack}/${f}`;
   const out = new Map<string, Record<string, string>>();
