@@ -366,12 +366,6 @@ export function envEntries(text: string): { lines: Line[]; entries: EnvEntry[] }
   return { lines, entries };
 }
 
-/** Whether the value itself looks secret (PEM private key, URL with credentials, a token). */
-export function isSecretValue(value: string): boolean {
-  const flat = value.replace(/[\r\n\u2028\u2029\u0085]+/g, " ");
-  return opensPem(value) || maskLine(flat, {}) !== flat;
-}
-
 function envLines(text: string): OutLine[] {
   const { lines, entries } = envEntries(text);
   const byStart = new Map(entries.map((e) => [e.start, e]));
