@@ -116,11 +116,25 @@ export function listAudit(q: Partial<AuditQuery>): { events: AuditEvent[]; next:
   return { events, next: rows.length > limit ? events[events.length - 1].id : null };
 }
 
-/** Every matching event (no page limit), oldest first, one JSON object per line. */
+/** Rows per export page: each page is read completely (`.all()`) before any of it is yielded. */
+export const EXPORT_PAGE = 500;
+
+/**
+ * Every matching event (no page limit), oldest first, one JSON object per line.
+ * Pages by id (`WHERE id > ? ORDER BY id LIMIT 500`), each read in full, so no statement stays open
+ * between pulls: a client that stops reading or hangs up cannot hold the connection busy for writers.
+ */
 export function* exportAudit(q: Partial<AuditQuery>): Generator<string> {
   const w = where({ ...q, before: undefined });
-  const stmt = db().prepare(`SELECT * FROM audit_events ${w.sql} ORDER BY id ASC`);
-  for (const r of stmt.iterate(...w.args) as Iterable<Row>) yield JSON.stringify(toEvent(r)) + "\n";
+  const sql = `SELECT * FROM audit_events ${w.sql ? `${w.sql} AND` : "WHERE"} id > ? ORDER BY id ASC LIMIT ?`;
+  let after = 0;
+  for (;;) {
+    const rows = db().prepare(sql).all(...w.args, after, EXPORT_PAGE) as Row[];
+    if (!rows.length) return;
+    after = rows[rows.length - 1].id;
+    yield rows.map((r) => JSON.stringify(toEvent(r)) + "\n").join("");
+    if (rows.length < EXPORT_PAGE) return;
+  }
 }
 
 /** Distinct action names, for the filter's suggestions. */

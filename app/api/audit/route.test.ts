@@ -72,6 +72,28 @@ describe("GET /api/audit", () => {
     expect(ex).toEqual([{ actor: "api-key", role: "viewer" }]);
   });
 
+  it("a client that hangs up mid-export leaves the database writable (no open statement)", async () => {
+    const bob = { kind: "user" as const, name: "bob", role: "viewer" as const, ip: "fd7a:115c:a1e0::3" };
+    const insert = db().transaction(() => {
+      for (let i = 0; i < 1600; i++) audit({ caller: bob, action: "test.bulk", result: "ok", params: { i } });
+    });
+    insert();
+    const r = await get("?format=jsonl&action=test.bulk");
+    const reader = r.body!.getReader();
+    const first = await reader.read(); // a partial read: the first page
+    expect(first.done).toBe(false);
+    expect(new TextDecoder().decode(first.value).length).toBeGreaterThan(200);
+    // the client goes away without reading the rest
+    await reader.cancel();
+    // every write still works: an audit insert and a plain write in a transaction
+    expect(() => audit({ caller: bob, action: "test.after_cancel", result: "ok" })).not.toThrow();
+    expect(() => db().transaction(() => audit({ caller: bob, action: "test.after_cancel_tx", result: "ok" }))()).not.toThrow();
+    // and a fully read export pages through all rows in order
+    const all = (await (await get("?format=jsonl&action=test.bulk")).text()).trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id);
+    expect(all).toHaveLength(1600);
+    expect(all.every((id, i) => i === 0 || id > all[i - 1])).toBe(true);
+  });
+
   it("the trail is append-only", () => {
     expect(() => db().prepare("DELETE FROM audit_events").run()).toThrow(/append-only/);
     expect(() => db().prepare("UPDATE audit_events SET result = 'ok'").run()).toThrow(/append-only/);
