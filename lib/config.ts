@@ -108,6 +108,7 @@ export const envSchema = z.object({
   AUTO_ROLLBACK: z.preprocess(empty, bool.default(true)),
   DEPLOY_PARALLEL: z.preprocess(empty, z.coerce.number().int().min(1).max(32).default(4)),
   VERIFY_TIMEOUT: z.preprocess(empty, duration("60s").default(60_000)),
+  DEPLOY_TIMEOUT: z.preprocess(empty, duration("30m").default(30 * 60_000)),
   LOG_ERROR_PATTERNS: z.preprocess(empty, z.string().default("error,fatal,panic,exception")),
   SYNC_INTERVAL: z.preprocess(empty, duration("1h").default(3_600_000)),
   SYNC_POLICY: z.preprocess(empty, z.enum(["notify", "rollout"], { message: "notify or rollout" }).default("notify")),

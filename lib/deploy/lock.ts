@@ -22,7 +22,14 @@ export function lockHolder(): LockHolder | null {
   return r ? { holder: r.holder, pid: r.pid, acquiredAt: r.acquired_at } : null;
 }
 
+/** The lock holder of a stack operation that is not a deployment (restart-stack). */
+export const STACK_OP_PREFIX = "restart:";
+
 export function conflict(holder: string): AppError {
+  if (holder.startsWith(STACK_OP_PREFIX)) {
+    const stack = holder.slice(STACK_OP_PREFIX.length).split(":")[0];
+    return new AppError("conflict", `A restart of stack ${stack} is running; wait a moment for it to finish, then try again.`, { runningId: holder, url: "/stacks" });
+  }
   return new AppError("conflict", `Deployment ${holder} is running; wait for it to finish (see /deployments/${holder}).`, {
     runningId: holder,
     url: `/deployments/${holder}`,
@@ -46,6 +53,31 @@ export function acquireAndInsert(d: NewDeployment): void {
     // Another process inserted between our check and insert: the primary key refused it.
     if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw conflict(lockHolder()?.holder ?? "unknown");
     throw e;
+  }
+}
+
+/**
+ * Hold the deployment lock while `fn` runs a stack operation outside a deployment (a restart):
+ * 409 with the running deployment when busy; released however `fn` ends.
+ */
+export async function withStackLock<T>(stack: string, fn: () => Promise<T>): Promise<T> {
+  const holder = `${STACK_OP_PREFIX}${stack}:${process.pid}:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  try {
+    db()
+      .transaction(() => {
+        const held = lockHolder();
+        if (held) throw conflict(held.holder);
+        db().prepare("INSERT INTO locks (name, holder, pid, acquired_at) VALUES (?, ?, ?, ?)").run(DEPLOY_LOCK, holder, process.pid, now());
+      })
+      .immediate();
+  } catch (e) {
+    if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw conflict(lockHolder()?.holder ?? "unknown");
+    throw e;
+  }
+  try {
+    return await fn();
+  } finally {
+    releaseLock(holder);
   }
 }
 

@@ -12,7 +12,7 @@ import { parseXOresi, type XOresi } from "../docker/x-oresi";
 import { exportStackAt, readFileAt, type StackFiles } from "../git/read";
 import type { Sha } from "../git/refs";
 import { fetchOrigin } from "../git/remote";
-import { checkoutDetached, dirtyFiles, repoState } from "../git/state";
+import { checkoutDetached, dirtyFiles, repoState, workTreeSnapshot } from "../git/state";
 import { listReleases, resolveRelease } from "../git/tags";
 import { DeploymentContext } from "./context";
 import { emitFinished } from "./events";
@@ -23,7 +23,7 @@ import { captureServices, planPins, writePinOverride, type Pin } from "./pins";
 import { deployedChain, diffServices } from "./plan";
 import { diffTrees, loadTree, mergeChanges, type Tree } from "./stack-diff";
 import { historyRows, updateDeployment } from "./store";
-import type { Deployment, ServiceImage, StackChange, Verification, VerificationRow } from "./types";
+import type { Deployment, ServiceImage, StackChange, StepName, Verification, VerificationRow } from "./types";
 import { verifyContainers, type StackToVerify } from "./verify";
 import { verifyExtras } from "./verify-extras";
 
@@ -70,6 +70,36 @@ export class VerificationFailed extends Error {
   }
 }
 
+/**
+ * The deployment's record with its bound (DEPLOY_TIMEOUT): once `abort` fires, the running
+ * step is abandoned with the timeout error and the processes given `signal` are stopped.
+ * A checkout is never cut short (a killed git leaves index.lock): the switch step finishes
+ * (git has its own GIT_TIMEOUT) and the timeout takes effect after it.
+ */
+class BoundedContext extends DeploymentContext {
+  readonly abort = new AbortController();
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+  override async step<T>(name: StepName, fn: () => Promise<T>, detail?: (v: T) => string | undefined): Promise<T> {
+    return super.step(name, () => {
+      if (this.signal.aborted) return Promise.reject(this.signal.reason);
+      if (name === "switch") return fn();
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(this.signal.reason);
+        this.signal.addEventListener("abort", onAbort, { once: true });
+        fn()
+          .then(resolve, reject)
+          .finally(() => this.signal.removeEventListener("abort", onAbort));
+      });
+    }, detail);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
 function tmpDir(id: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `oresi-${id}-`));
 }
@@ -81,9 +111,15 @@ function currentServices(): ServiceImage[] {
 }
 
 export async function runDeployment(id: string, opts: RunOptions): Promise<Deployment> {
-  const ctx = new DeploymentContext(id);
+  const ctx = new BoundedContext(id);
   const c = config();
   const startedMs = Date.now();
+  const timer = c.DEPLOY_TIMEOUT > 0
+    ? setTimeout(() => {
+        ctx.log(`DEPLOY_TIMEOUT (${formatMs(c.DEPLOY_TIMEOUT)}) reached: stopping this deployment.`, "error");
+        ctx.abort.abort(new AppError("timeout", `The deployment did not finish within DEPLOY_TIMEOUT (${formatMs(c.DEPLOY_TIMEOUT)}) and was stopped: see the log for the step that hung, or raise DEPLOY_TIMEOUT.`));
+      }, c.DEPLOY_TIMEOUT)
+    : null;
   let touched = false;
   let work: string | null = null;
   let handedOver = false;
@@ -94,7 +130,7 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
 
     await ctx.step("fetch", async () => {
       try {
-        await fetchOrigin(AbortSignal.timeout(c.GIT_TIMEOUT));
+        await fetchOrigin(AbortSignal.any([AbortSignal.timeout(c.GIT_TIMEOUT), ctx.signal]));
         return "fetched";
       } catch (e) {
         // A rollback must work while the remote is down: fall back to the local tags when the target is there.
@@ -214,9 +250,20 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
     }, (p) => `${p.length} stack(s) ready`);
 
     await ctx.step("switch", async () => {
+      // A checkout that fails cleanly (HEAD and the work tree as they were, e.g. git refused)
+      // touched nothing: no hold, no automatic rollback. Anything else counts as touched.
+      const before = await workTreeSnapshot();
       touched = true;
-      const s = await checkoutDetached(sha, { allowDirty: d0.force });
-      return s;
+      try {
+        return await checkoutDetached(sha, { allowDirty: d0.force });
+      } catch (e) {
+        const after = await workTreeSnapshot().catch(() => null);
+        if (before !== null && after === before) {
+          touched = false;
+          ctx.log("The checkout failed without changing HEAD or the work tree: nothing running was touched.", "warn");
+        }
+        throw e;
+      }
     }, (s) => `HEAD at ${to} (${s.slice(0, 12)}, detached)`);
 
     await ctx.step("up", async () => {
@@ -243,9 +290,9 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
       const t0 = new Date().toISOString();
       const timeoutMs = Math.max(0, ...stacks.map((s) => s.timeoutMs));
       const containers = stacks.length
-        ? await verifyContainers(stacks.filter((s) => s.settings.verify.health), { since: startedMs, onProgress: (l) => ctx.log(l) })
+        ? await verifyContainers(stacks.filter((s) => s.settings.verify.health), { since: startedMs, onProgress: (l) => ctx.log(l), signal: ctx.signal })
         : { ok: true, rows: [] as VerificationRow[], timedOut: false };
-      const extras = await verifyExtras(stacks, { since: new Date(startedMs), log: (l, s) => ctx.log(l, s) });
+      const extras = await verifyExtras(stacks, { since: new Date(startedMs), log: (l, s) => ctx.log(l, s), signal: ctx.signal });
       const rows = [...containers.rows, ...extras.rows];
       const ok = rows.every((r) => r.ok || r.informational);
       const bad = rows.filter((r) => !r.ok && !r.informational);
@@ -290,6 +337,7 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
     }
     return finish(id, {});
   } finally {
+    if (timer) clearTimeout(timer);
     if (work) fs.rmSync(work, { recursive: true, force: true });
     if (!handedOver) releaseLock(id);
   }
@@ -336,6 +384,9 @@ function maybeAutoRollback(failed: Deployment, ctx: DeploymentContext): Promise<
     actor: { name: "oresi (automatic rollback)", kind: "system", via: `auto-rollback of ${failed.id}` },
     auto: true,
     rollbackOf: failed.id,
+    // The engine's own rollback inherits the force: the live edits a forced rollout went past
+    // are still there, and its own live-edits check must not leave the broken release running.
+    force: failed.force,
   });
   updateDeployment(failed.id, { rolledBackBy: rid });
   ctx.log(`Rolling back automatically to ${back.to}: deployment ${rid}.`, "warn");

@@ -4,7 +4,7 @@ import { config } from "../config";
 import { AppError } from "../errors";
 import type { Caller } from "../access/caller";
 import { startDeployment, rollbackPlan } from "../deploy";
-import { conflict, lockHolder } from "../deploy/lock";
+import { withStackLock } from "../deploy/lock";
 import { composeRestart } from "../docker/compose";
 import { invalidateContainers } from "../docker/containers";
 import { stackName } from "../git/refs";
@@ -112,10 +112,10 @@ const verify: Action = async () => {
 
 const restartStack: Action = async ({ params }) => {
   const stack = stackName(params.stack);
-  const held = lockHolder();
-  if (held) throw conflict(held.holder);
   const lines: string[] = [];
-  await composeRestart(path.join(config().stacksDir, stack), stack, [], { onLine: (l: string) => lines.push(l), timeoutMs: 120_000 });
+  // Compose must not run beside a deployment: take the deployment lock (409 naming the
+  // running deployment when busy), released however the restart ends.
+  await withStackLock(stack, () => composeRestart(path.join(config().stacksDir, stack), stack, [], { onLine: (l: string) => lines.push(l), timeoutMs: 120_000 }));
   invalidateContainers();
   invalidateStacksReport();
   return { status: 200, body: { stack, restarted: true, output: lines.slice(-20) }, summary: `Restarted ${stack}.` };
