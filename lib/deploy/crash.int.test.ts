@@ -1,7 +1,7 @@
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
+import { composeFile, createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { makeTempDir } from "@/e2e/fixtures/sandbox";
 import { reloadConfig } from "../config";
 import { closeDb } from "../db";
@@ -77,6 +77,50 @@ describe("crash in the middle of a rollout", () => {
     expect(d.status).toBe("interrupted");
     expect(d.finishedAt).toBeTruthy();
     expect(logsOf(id).some((l) => l.line.startsWith("Interrupted: the server process"))).toBe(true);
+    expect(lockHolder()).toBeNull();
+  });
+
+  it("a second process's start-up leaves the lock and deployment of a live first process alone", async () => {
+    // A release whose verification hangs (health "starting" for a minute) keeps the first process busy.
+    const up = repo.upstreamClone();
+    up.commit(
+      { [`${repo.stack("web")}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", { kuma: ["Web OK (200)"], extra: '    healthcheck:\n      test: ["CMD", "false"]\n      interval: 60s\n      start_period: 60s' }) },
+      "web: slow healthcheck",
+    );
+    up.tag("v1.5.0");
+    const a = child(["start", "v1.5.0"]);
+    let out = "";
+    let err = "";
+    a.stderr.on("data", (d) => (err += d));
+    try {
+      const id = await new Promise<string>((resolve, reject) => {
+        a.stdout.on("data", (d) => {
+          out += d;
+          const m = /started (\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        a.on("exit", (code) => reject(new Error(`child exited ${code}: ${out}${err}`)));
+      });
+      const end = Date.now() + 30_000;
+      while (getDeploymentRow(id)!.status !== "verifying") {
+        if (Date.now() > end) throw new Error(`never got to verify: ${JSON.stringify(getDeploymentRow(id))}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const s = child(["startup"]);
+      let sout = "";
+      s.stdout.on("data", (d) => (sout += d));
+      expect(await new Promise((r) => s.once("exit", r))).toBe(0);
+      const report = JSON.parse(sout.trim().split("\n").pop()!);
+      expect(report.lock?.holder).toBe(id);
+      expect(lockHolder()?.holder).toBe(id);
+      expect(getDeploymentRow(id)!.status).toBe("verifying");
+    } finally {
+      a.kill("SIGKILL");
+      await new Promise((r) => (a.exitCode !== null ? r(null) : a.once("exit", r)));
+    }
+    // Once the first process is gone, start-up frees its lock.
+    const s2 = child(["startup"]);
+    expect(await new Promise((r) => s2.once("exit", r))).toBe(0);
     expect(lockHolder()).toBeNull();
   });
 });
