@@ -7,7 +7,33 @@ import { classifyGithubEvent } from "./github-event";
 import { requestSync } from "./run";
 import { verifySignature } from "./signature";
 
-const MAX_BODY = 5 * 1024 * 1024;
+/** The largest webhook body read (GitHub push payloads carry at most 20 commits: far below this). */
+export const WEBHOOK_MAX_BODY = 1024 * 1024;
+const TOO_LARGE = "The webhook payload is larger than 1 MiB, the most Oresi reads; send push and create events only (not every event).";
+
+/**
+ * Read a request body, at most `max` bytes: counted while reading (chunked bodies have no
+ * Content-Length), and reading stops (the stream is cancelled) as soon as the cap is passed.
+ */
+export async function readCappedBody(req: Request, max: number, message: string): Promise<Buffer> {
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > max) throw new AppError("payload_too_large", message);
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new AppError("payload_too_large", message);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
 
 export interface WebhookAnswer {
   status: 200 | 202;
@@ -23,10 +49,7 @@ export async function handleGithubWebhook(req: Request, ip: string): Promise<Web
   const secret = config().WEBHOOK_SECRET;
   if (!secret)
     throw new AppError("unauthorized", "Webhooks are off: set WEBHOOK_SECRET on the server and the same secret in the repository's webhook settings.");
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY) throw new AppError("bad_request", "The webhook payload is larger than 5 MB.");
-  const raw = Buffer.from(await req.arrayBuffer());
-  if (raw.length > MAX_BODY) throw new AppError("bad_request", "The webhook payload is larger than 5 MB.");
+  const raw = await readCappedBody(req, WEBHOOK_MAX_BODY, TOO_LARGE);
   if (!verifySignature(raw, req.headers.get("x-hub-signature-256"), secret))
     throw new AppError(
       "unauthorized",
