@@ -82,7 +82,8 @@ function record(action: string, who: Partial<Caller> & { ip: string }, result: s
 export async function signInLocal(username: string, password: string, ip: string): Promise<OresiUser | null> {
   const limiter = signInLimiter();
   const name = username.trim().slice(0, 64);
-  const wait = limiter.retryAfter(ip, name);
+  // counted now, before the scrypt check: parallel attempts cannot get past the limit
+  const { wait, at } = limiter.attempt(ip, name);
   if (wait > 0) {
     logger.warn("sign-in refused: too many failures", { user: name, ip, retryAfterSeconds: wait });
     record("auth.sign_in_failed", { kind: "anonymous", name, ip }, "rate_limited", { provider: "credentials" });
@@ -91,12 +92,11 @@ export async function signInLocal(username: string, password: string, ip: string
   const account = name ? await findLocalAccount(name) : undefined;
   const ok = account ? await verifyPassword(password, account.hash) : await dummyVerify(password);
   if (!ok || !account) {
-    limiter.fail(ip, name);
     logger.warn("sign-in failed", { user: name, ip });
     record("auth.sign_in_failed", { kind: "anonymous", name, ip }, account ? "wrong_password" : "unknown_user", { provider: "credentials" });
     return null;
   }
-  limiter.succeed(name);
+  limiter.succeed(name, ip, at);
   logger.info("signed in", { user: account.name, role: account.role, ip });
   record("auth.sign_in", { kind: "user", name: account.name, role: account.role, ip }, "ok", { provider: "credentials" });
   return { id: account.name, name: account.name, role: account.role };

@@ -51,9 +51,32 @@ export class SlidingWindow {
     }
   }
 
-  /** A successful sign-in clears the user's count (not the address's). */
-  succeed(user: string): void {
+  /**
+   * Check and count in one step, before the (slow) password check, so parallel requests cannot
+   * all pass the check while none has been counted yet. Returns the seconds to wait (nothing is
+   * counted) or 0 and the attempt's time stamp: the attempt counts as a failure unless succeed() is
+   * told that stamp.
+   */
+  attempt(ip: string, user: string, now = Date.now()): { wait: number; at: number } {
+    const wait = this.retryAfter(ip, user, now);
+    if (wait > 0) return { wait, at: now };
+    this.fail(ip, user, now);
+    return { wait: 0, at: now };
+  }
+
+  /**
+   * A successful sign-in clears the user's count (not the address's); with the stamp from
+   * attempt(), that attempt no longer counts against the address either.
+   */
+  succeed(user: string, ip?: string, at?: number): void {
     this.store.delete(`user:${user.toLowerCase()}`);
+    if (ip === undefined || at === undefined) return;
+    const list = this.store.get(`ip:${ip}`);
+    const i = list ? list.lastIndexOf(at) : -1;
+    if (list && i >= 0) {
+      list.splice(i, 1);
+      if (!list.length) this.store.delete(`ip:${ip}`);
+    }
   }
 
   private prune(now: number) {
