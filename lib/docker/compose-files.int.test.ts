@@ -240,6 +240,29 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1 only: v2 v
     }
   });
 
+  it("a stack exported at a commit has the files it names outside its folder (extends: and env_file: in ../shared)", async () => {
+    const up = repo.upstreamClone();
+    const shr = repo.stack("shr");
+    up.commit(
+      {
+        "shared/base.yml": `services:\n  base:\n${svc("oresi-test/api:1.1.0", ["    environment:", "      - FROM_SHARED=yes"])}\n`,
+        "shared/common.env": "SHARED_ENV=yes\n",
+        [`${shr}/compose.yaml`]: "services:\n  app:\n    extends:\n      file: ../shared/base.yml\n      service: base\n    env_file: ../shared/common.env\n",
+      },
+      "a stack with shared files",
+    );
+    repo.git("fetch", "-q", "origin");
+    const sha = repo.git("rev-parse", "origin/main") as Sha;
+    const files = stacksInTree(await treeAt(sha)).find((x) => x.name === shr)!;
+    const dir = await exportStackAt(sha, files, makeTempDir("cfiles-shared"));
+    const cfg = await composeConfig(dir, shr);
+    expect(cfg.services.map((s) => [s.name, s.image])).toEqual([["app", "oresi-test/api:1.1.0"]]);
+    expect(cfg.text).toContain("SHARED_ENV");
+    expect(cfg.text).toContain("FROM_SHARED");
+    // The release list reads the same shared file.
+    expect((await imagesAt([{ commit: sha, stack: shr }])).get(`${sha}:${shr}`)).toEqual({ app: "oresi-test/api:1.1.0" });
+  });
+
   it.skipIf(!v2)("v2 only (SKIPPED here: `docker compose version` does not work on this machine): include: files merge like the hand procedure", async () => {
     const dir = path.join(repo.root, "include-probe");
     const out = execFileSync("docker", ["compose", "-p", repo.stack("inc"), "config", "--services"], { cwd: dir, encoding: "utf8" });

@@ -42,7 +42,9 @@ describe("Compose's file rules", () => {
     const read = (f: string) => files[f] ?? null;
     expect(stackImages(1, read, "TAG=7\nCOMPOSE_PROFILES=debug\n")).toEqual({ app: "web:override", dbg: "dbg:1", ext: "deep:7", side: "web:7" });
     expect(stackImages(1, read, "COMPOSE_FILE=docker-compose.yml\n")).toEqual({ app: "web:1", ext: "deep:" });
-    expect(stackRelative("../x.yml")).toBeNull();
+    expect(stackRelative("../shared/x.yml")).toBe("../shared/x.yml");
+    expect(stackRelative("y.yml", "../shared/x.yml")).toBe("../shared/y.yml");
+    expect(stackRelative("../../x.yml")).toBeNull();
     expect(stackRelative("/etc/x.yml")).toBeNull();
     expect(stackRelative("./a/../b.yml")).toBe("b.yml");
   });

@@ -90,20 +90,40 @@ export async function readFileAt(commit: Sha, file: string): Promise<string | nu
   return b ? b.toString("utf8") : null;
 }
 
+/** At most this many files outside any stack folder are exported beside a stack (shared `../` files). */
+const SHARED_MAX_FILES = 200;
+
 /**
  * Write one stack's files as they are at a commit into dest/<stack>/ (for `compose config`
- * on a release that is not checked out). Returns the folder.
+ * on a release that is not checked out), and the repository's files outside any stack folder
+ * into dest/ (so `extends:`, `env_file:` or COMPOSE_FILE entries like `../shared/x.yml` are
+ * there too; skipped when there are more than SHARED_MAX_FILES). Returns the stack's folder.
  */
 export async function exportStackAt(commit: Sha, stack: StackFiles, dest: string): Promise<string> {
-  const files = await readFilesAt(commit, stack.files);
+  const tree = await treeAt(commit);
+  const stacks = new Set(stacksInTree(tree).map((s) => s.name as string));
+  const shared = tree
+    .filter((e) => e.type === "blob" && e.mode !== "120000" && !stacks.has(e.path.split("/")[0]))
+    .map((e) => e.path)
+    .filter((p) => {
+      try {
+        repoPath(p);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  const files = await readFilesAt(commit, [...stack.files, ...(shared.length <= SHARED_MAX_FILES ? shared : [])]);
   const dir = path.join(dest, stack.name);
+  const root = path.resolve(dest);
   for (const [p, content] of files) {
     if (!content) continue;
     const target = path.join(dest, p);
-    if (!target.startsWith(dir + path.sep)) continue;
+    if (!target.startsWith(dir + path.sep) && !path.resolve(target).startsWith(root + path.sep)) continue;
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, content);
   }
+  fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
 

@@ -27,11 +27,11 @@ function servicesOf(text: string | null): Record<string, RawService> | null {
   }
 }
 
-/** A path relative to the stack folder, normalized; null when it leaves the folder or is absolute. */
+/** A path relative to the stack folder, normalized (`../shared/x.yml` stays in the repository); null when absolute or outside the repository. */
 export function stackRelative(file: string, from = "."): string | null {
   if (file.startsWith("/")) return null;
-  const p = posix.normalize(posix.join(posix.dirname(from) === "." ? "" : posix.dirname(from), file));
-  return p.startsWith("../") || p === ".." ? null : p;
+  const p = posix.normalize(posix.join(posix.dirname(from), file));
+  return p.startsWith("../../") || p === ".." || p === "../.." ? null : p;
 }
 
 /**

@@ -1,4 +1,5 @@
 import "server-only";
+import { posix } from "node:path";
 import { singleton } from "../singleton";
 import { changedFilesForPairs, groupByStack, type StackChanges } from "../git/changes";
 import { detectCompose } from "../docker/compose";
@@ -45,7 +46,6 @@ async function composeMajor(): Promise<1 | 2> {
 export async function imagesAt(specs: { commit: Sha; stack: string }[]): Promise<Map<string, Record<string, string>>> {
   const major = await composeMajor();
   const files = new Map<string, Buffer | null>();
-  const want = (commit: Sha, stack: string, f: string) => `${commit}:${stack}/${f}`;
   const out = new Map<string, Record<string, string>>();
   let todo: { commit: Sha; path: string }[] = specs.flatMap((x) => [...ALL_DEFAULT_FILES, ".env"].map((f) => ({ commit: x.commit, path: `${x.stack}/${f}` })));
   for (let round = 0; round < 4 && todo.length; round++) {
@@ -54,10 +54,11 @@ export async function imagesAt(specs: { commit: Sha; stack: string }[]): Promise
     todo = [];
     for (const x of specs) {
       const text = (f: string): string | null => {
-        const k = want(x.commit, x.stack, f);
+        const p = posix.normalize(`${x.stack}/${f}`);
+        const k = `${x.commit}:${p}`;
         if (!files.has(k)) {
           try {
-            todo.push({ commit: x.commit, path: repoPath(`${x.stack}/${f}`) });
+            todo.push({ commit: x.commit, path: repoPath(p) });
           } catch {
             files.set(k, null); // not a path git can read: Compose would not find it either
           }
