@@ -11,7 +11,7 @@ import { imageInspect, pullImage } from "../docker/images";
 import { parseXOresi, type XOresi } from "../docker/x-oresi";
 import { exportStackAt, readFileAt, type StackFiles } from "../git/read";
 import type { Sha } from "../git/refs";
-import { fetchOrigin } from "../git/remote";
+import { describeMovedTag, fetchOrigin } from "../git/remote";
 import { checkoutDetached, dirtyFiles, repoState, workTreeSnapshot } from "../git/state";
 import { listReleases, resolveRelease } from "../git/tags";
 import { DeploymentContext } from "./context";
@@ -130,7 +130,8 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
 
     await ctx.step("fetch", async () => {
       try {
-        await fetchOrigin(AbortSignal.any([AbortSignal.timeout(c.GIT_TIMEOUT), ctx.signal]));
+        const f = await fetchOrigin(AbortSignal.any([AbortSignal.timeout(c.GIT_TIMEOUT), ctx.signal]));
+        for (const m of f.movedTags) ctx.log(`Fetch: ${describeMovedTag(m)}.`, "warn");
         return "fetched";
       } catch (e) {
         // A rollback must work while the remote is down: fall back to the local tags when the target is there.

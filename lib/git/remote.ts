@@ -38,10 +38,62 @@ async function network(args: string[], verb: string, signal?: AbortSignal): Prom
   }
 }
 
-/** Fetch branches and tags from origin (with a timeout). Local tags are never pruned. */
-export async function fetchOrigin(signal?: AbortSignal): Promise<void> {
+/** A tag that origin moved (deleted and re-created at another commit) and that was kept here as it was. */
+export interface MovedTag {
+  tag: string;
+  /** The commit the tag names here (kept). */
+  local: Sha | null;
+  /** The commit the tag names on origin (not fetched over the local one). */
+  remote: Sha | null;
+}
+
+export interface FetchResult {
+  movedTags: MovedTag[];
+}
+
+const CLOBBER = /^\s*!\s+\[rejected\]\s+(\S+)\s+->\s+(\S+)\s+\(would clobber existing tag\)\s*$/;
+
+/** Parse the tags git refused to move from `git fetch --tags` stderr. Exported for tests. */
+export function clobberedTags(stderr: string): string[] {
+  return stderr.split("\n").flatMap((l) => {
+    const m = CLOBBER.exec(l);
+    return m ? [m[2]] : [];
+  });
+}
+
+/**
+ * Fetch branches and tags from origin (with a timeout). Local tags are never pruned, and a
+ * tag origin moved is never moved here: a deployed release must keep naming what ran (a
+ * force-move would rewrite history under it). git refuses such a tag ("would clobber
+ * existing tag") but fetches everything else, so the fetch succeeds and reports the moved
+ * tags (local and origin commit); delete the local tag by hand to take origin's.
+ */
+export async function fetchOrigin(signal?: AbortSignal): Promise<FetchResult> {
   const remote = config().GIT_REMOTE;
-  await network(["fetch", "--quiet", "--prune", "--tags", "--no-recurse-submodules", "--", remote], "Fetching from", signal);
+  const args = ["fetch", "--prune", "--tags", "--no-recurse-submodules", "--", remote];
+  let r;
+  try {
+    r = await runGit(args, { signal, timeoutMs: config().GIT_TIMEOUT });
+  } catch (e) {
+    throw await remoteError(e, "Fetching from");
+  }
+  if (r.code === 0) return { movedTags: [] };
+  const moved = clobberedTags(r.stderr);
+  // Any other failure ("fatal: …", or a rejection of another kind) is an error as before.
+  const other = r.stderr.split("\n").filter((l) => /^\s*!|^(fatal|error):/.test(l) && !CLOBBER.test(l) && !/some local refs could not be updated/.test(l));
+  if (!moved.length || other.length) throw await remoteError(new Error(r.stderr || `git fetch exited with ${r.code}`), "Fetching from");
+  const onOrigin = new Map((await lsRemoteTags(signal).catch(() => [] as RemoteTag[])).map((t) => [t.name, t.sha]));
+  const movedTags: MovedTag[] = [];
+  for (const tag of moved) {
+    const l = await runGit(["rev-parse", "--verify", "--quiet", "--end-of-options", `refs/tags/${tag}^{commit}`]);
+    movedTags.push({ tag, local: l.code === 0 ? (l.stdout.toString().trim() as Sha) : null, remote: onOrigin.get(tag) ?? null });
+  }
+  return { movedTags };
+}
+
+/** One sentence per moved tag, for logs and the sync state. */
+export function describeMovedTag(m: MovedTag): string {
+  return `tag ${m.tag} moved upstream from ${m.local?.slice(0, 12) ?? "?"} to ${m.remote?.slice(0, 12) ?? "?"}; not updated locally (delete the local tag to take the new one)`;
 }
 
 /** Fetch only origin's main branch (no tags): updates refs/remotes/origin/main and nothing else. */

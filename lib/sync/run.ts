@@ -7,7 +7,7 @@ import { isHeld } from "../deploy/holds";
 import { isDeploying, startDeployment } from "../deploy/start";
 import { audit } from "../audit/record";
 import { isAppError } from "../errors";
-import { fetchOrigin, lsRemoteTags, type RemoteTag } from "../git/remote";
+import { describeMovedTag, fetchOrigin, lsRemoteTags, type RemoteTag } from "../git/remote";
 import { compareReleases, isReleaseTag, type ReleaseTag } from "../git/refs";
 import { repoState } from "../git/state";
 import { listReleases } from "../git/tags";
@@ -103,7 +103,10 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
     const fp = fingerprint(remote);
     const before = readSyncState();
     const changed = fp !== before.remoteTags;
-    if (changed) await fetchOrigin();
+    // A tag origin moved is kept here as it was and reported; the other tags still arrive.
+    const moved = changed ? (await fetchOrigin()).movedTags.map((m) => ({ ...m, message: describeMovedTag(m) })) : before.movedTags;
+    for (const m of changed ? moved : []) logger.warn(`sync: ${m.message}`, { tag: m.tag, local: m.local ?? undefined, remote: m.remote ?? undefined });
+    const movedNote = moved.length ? ` Upstream moved ${moved.map((m) => m.tag).join(", ")}: kept as they were here (see the sync status).` : "";
     const list = await listReleases();
     const deployed = deployedRelease()?.tag ?? (await repoState()).headRelease ?? null;
     const decision = decideSync(
@@ -117,6 +120,7 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
       lastSuccessAt: new Date().toISOString(),
       lastError: null,
       consecutiveFailures: 0,
+      movedTags: moved,
       available: newest ? { tag: newest, foundAt: before.available?.tag === newest ? before.available.foundAt : new Date().toISOString() } : null,
     };
 
@@ -126,17 +130,17 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
       const started = await startDeployment({ kind: "sync", to: newest }, SYSTEM_CALLER);
       audit({ caller: SYSTEM_CALLER, action: "deployment.sync", target: newest, params: { kind: "sync", to: newest }, result: "accepted", status: 202, deploymentId: started.id });
       if (isNewer(newest, before.announced)) notify(newReleaseEvent(newest, deployed, true, base));
-      run = done("rolled_out", `Rolling out ${newest} (deployed: ${deployed ?? "none"}).`, { deploymentId: started.id });
+      run = done("rolled_out", `Rolling out ${newest} (deployed: ${deployed ?? "none"}).${movedNote}`, { deploymentId: started.id });
       writeSyncState({ ...patch, announced: newest, rolledOut: newest, lastRun: run });
     } else if (newest && isNewer(newest, before.announced)) {
       notify(newReleaseEvent(newest, deployed, false, base));
       const outcome = decision.reason.includes("on hold") ? "held" : "announced";
-      run = done(outcome, `${newest} is available. ${capital(decision.reason)}.`);
+      run = done(outcome, `${newest} is available. ${capital(decision.reason)}.${movedNote}`);
       writeSyncState({ ...patch, announced: newest, lastRun: run });
     } else {
       const outcome = decision.reason.includes("on hold") ? "held" : changed ? "fetched" : "unchanged";
       const what = changed ? "Fetched new tags from the remote" : "No new tags on the remote";
-      run = done(outcome, `${what}; ${decision.newest === before.rolledOut && decision.rollout ? `${newest} was already rolled out by sync` : decision.reason}.`);
+      run = done(outcome, `${what}; ${decision.newest === before.rolledOut && decision.rollout ? `${newest} was already rolled out by sync` : decision.reason}.${movedNote}`);
       writeSyncState({ ...patch, lastRun: run });
     }
     logger.info("sync finished", { trigger, outcome: run.outcome, message: run.message });

@@ -68,6 +68,8 @@ export interface SyncStatus {
   lastError: { at: string; message: string } | null;
   consecutiveFailures: number;
   available: { tag: string; foundAt: string } | null;
+  /** Tags origin moved that are kept here as they were (never force-moved under a release). */
+  movedTags: ReturnType<typeof readSyncState>["movedTags"];
   webhook: { configured: boolean; repository: string | null; branch: string };
 }
 
@@ -87,6 +89,7 @@ export function syncStatus(): SyncStatus {
     lastError: s.lastError,
     consecutiveFailures: s.consecutiveFailures,
     available: s.available,
+    movedTags: s.movedTags,
     webhook: { configured: !!c.WEBHOOK_SECRET, repository: c.WEBHOOK_REPOSITORY ?? null, branch: c.GIT_MAIN_BRANCH },
   };
 }

@@ -29,6 +29,8 @@ export interface SyncState {
   announced: string | null;
   /** The last release sync rolled out itself: never retried automatically (a failure needs a person). */
   rolledOut: string | null;
+  /** Tags origin moved (deleted and re-created elsewhere), kept here as they were; from the last fetch. */
+  movedTags: { tag: string; local: string | null; remote: string | null; message: string }[];
 }
 
 const KEY = "sync.state";
@@ -41,6 +43,7 @@ const EMPTY: SyncState = {
   available: null,
   announced: null,
   rolledOut: null,
+  movedTags: [],
 };
 
 export function readSyncState(): SyncState {

@@ -147,4 +147,34 @@ describe("sync under the notify policy", () => {
     expect(new Date(runs[1].at).getTime()).toBeGreaterThanOrEqual(new Date(runs[0].at).getTime());
     expect(isSyncing()).toBe(false);
   });
+
+  it("a tag moved upstream is kept here and reported; the other new tags still arrive", async () => {
+    const localBefore = repo.git("rev-parse", "v1.1.0^{commit}");
+    // Upstream deletes v1.1.0 and re-creates it at another commit, and tags v1.3.0.
+    upstream.commit({ [`${upstream.stack("web")}/.env`]: "WEB_TAG=1.1.0\nAPP_MODE=prod\nMOVED=1\n" }, "web: moved release");
+    upstream.git("tag", "-d", "v1.1.0");
+    upstream.git("push", "-q", "origin", ":refs/tags/v1.1.0");
+    upstream.tag("v1.1.0", "Release v1.1.0 (moved)");
+    upstream.tag("v1.3.0", "Release v1.3.0");
+    const remoteNow = upstream.git("rev-parse", "v1.1.0^{commit}");
+    expect(remoteNow).not.toBe(localBefore);
+
+    const run = await runSync("schedule");
+    expect(run.outcome, run.message).not.toBe("failed");
+    expect(localTags()).toContain("v1.3.0");
+    expect(repo.git("rev-parse", "v1.1.0^{commit}")).toBe(localBefore);
+    expect(run.message).toContain("Upstream moved v1.1.0");
+    const st = syncStatus();
+    expect(st.lastError).toBeNull();
+    expect(st.movedTags).toEqual([
+      { tag: "v1.1.0", local: localBefore, remote: remoteNow, message: `tag v1.1.0 moved upstream from ${localBefore.slice(0, 12)} to ${remoteNow.slice(0, 12)}; not updated locally (delete the local tag to take the new one)` },
+    ]);
+    // Sync goes on: a later tag still arrives, and the moved one stays reported.
+    upstream.tag("v1.3.1", "Release v1.3.1");
+    const next = await runSync("schedule");
+    expect(next.outcome).not.toBe("failed");
+    expect(localTags()).toContain("v1.3.1");
+    expect(syncStatus().movedTags.map((m) => m.tag)).toEqual(["v1.1.0"]);
+    await flushNotifications();
+  });
 });
