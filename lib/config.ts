@@ -102,6 +102,7 @@ export const envSchema = z.object({
   OIDC_DEFAULT_ROLE: z.preprocess(empty, role.default("viewer")),
   CHATOPS_API_KEY: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -hex 24)").optional()),
   CHATOPS_API_ROLE: z.preprocess(empty, role.default("operator")),
+  WIDGET_API_KEY: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -hex 24)").optional()),
   CHATOPS_IP_ALLOWLIST: z.preprocess(empty, z.string().optional()),
   TRUSTED_PROXIES: z.preprocess(empty, z.string().optional()),
   INTENTS_DIR: z.preprocess(empty, z.string().default("./intents")),
