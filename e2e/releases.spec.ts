@@ -143,7 +143,7 @@ test("first run: the Overview clones the stacks repository with the configured t
   const root = makeTempDir("firstrun");
   const stacksDir = path.join(root, "stacks");
   // Its own server (same users and secret, so the admin session works), pointed at a folder that does not exist yet.
-  const server = await startServer({ ...state.env, STACKS_DIR: stacksDir, DATA_DIR: path.join(root, "data"), GIT_HTTPS_TOKEN: token });
+  const server = await startServer({ ...state.env, STACKS_DIR: stacksDir, DATA_DIR: path.join(root, "data"), GIT_HTTPS_TOKEN: token, GIT_ALLOW_HTTP: "1" });
   try {
     const auth = { authorization: `Bearer ${state.apiKey}` };
     const bad = await request.post(`${server.url}/api/repo/clone`, { headers: auth, data: { url: `http://x-access-token:${token}@127.0.0.1:1/origin.git` } });

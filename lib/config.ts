@@ -75,6 +75,8 @@ export const envSchema = z.object({
   ORESI_GIT_EMAIL: z.preprocess(empty, z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, "an email address such as oresi@homelab.local").optional()),
   GIT_SSH_KEY_FILE: z.preprocess(empty, z.string().optional()),
   GIT_HTTPS_TOKEN: z.preprocess(empty, z.string().optional()),
+  /** Allow cloning a plain http:// remote (no TLS: the token and the code travel in clear). */
+  GIT_ALLOW_HTTP: z.preprocess(empty, bool.default(false)),
   KUMA_URL: z.preprocess(empty, optionalUrl),
   KUMA_STATUS_PAGE: z.preprocess(
     empty,

@@ -7,8 +7,37 @@ import { config } from "../config";
 import { AppError } from "../errors";
 import { redact } from "../redact";
 
-/** Environment for every git process: never prompt, never read the system config's helpers. */
-export function gitEnv(): Record<string, string> {
+/** scheme://host[:port] of an http(s) URL (lower case), else null. */
+export function httpOrigin(url: string): string | null {
+  const m = /^(https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?)(?:\/|$)/i.exec(url.trim());
+  return m ? m[1].toLowerCase() : null;
+}
+
+/** The URL of GIT_REMOTE in STACKS_DIR's .git/config, read from the file (no git process). */
+function configuredRemoteUrl(): string | null {
+  const c = config();
+  try {
+    const text = fs.readFileSync(path.join(c.stacksDir, ".git", "config"), "utf8");
+    let inRemote = false;
+    for (const line of text.split(/\r?\n/)) {
+      const sec = /^\s*\[\s*([^\]]+?)\s*\]/.exec(line);
+      if (sec) inRemote = sec[1] === `remote "${c.GIT_REMOTE}"`;
+      else if (inRemote) {
+        const m = /^\s*url\s*=\s*(.+?)\s*$/i.exec(line);
+        if (m) return m[1].replace(/^"(.*)"$/, "$1");
+      }
+    }
+  } catch {
+    /* no repository yet */
+  }
+  return null;
+}
+
+/**
+ * Environment for every git process: never prompt, never read the system config's helpers.
+ * `remoteUrl`: the remote the token is for (clone); default GIT_REMOTE's URL in STACKS_DIR.
+ */
+export function gitEnv(remoteUrl?: string): Record<string, string> {
   const c = config();
   const env: Record<string, string> = {
     GIT_TERMINAL_PROMPT: "0",
@@ -18,12 +47,20 @@ export function gitEnv(): Record<string, string> {
   for (const k of ["PATH", "HOME", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "SSH_AUTH_SOCK"]) {
     if (process.env[k]) env[k] = process.env[k]!;
   }
-  if (c.GIT_HTTPS_TOKEN) {
-    // The token goes to git through environment config (never argv, never a URL that could be logged).
-    const basic = Buffer.from(`x-access-token:${c.GIT_HTTPS_TOKEN}`).toString("base64");
-    env.GIT_CONFIG_COUNT = "1";
-    env.GIT_CONFIG_KEY_0 = "http.extraHeader";
-    env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
+  const origin = c.GIT_HTTPS_TOKEN ? httpOrigin(remoteUrl ?? configuredRemoteUrl() ?? "") : null;
+  if (c.GIT_HTTPS_TOKEN && origin) {
+    // The token goes to git through a credential helper scoped to the remote's scheme, host and
+    // port (never argv, never a URL that could be logged or stored in .git/config). git asks the
+    // helper only after that host answers 401, and after a redirect the credential is looked up
+    // for the new host, which does not match: another host, a redirect target or a submodule
+    // elsewhere never receives it. The empty helper first drops any system or global helper
+    // (which could store the token on disk).
+    env.ORESI_GIT_HTTPS_TOKEN = c.GIT_HTTPS_TOKEN;
+    env.GIT_CONFIG_COUNT = "2";
+    env.GIT_CONFIG_KEY_0 = "credential.helper";
+    env.GIT_CONFIG_VALUE_0 = "";
+    env.GIT_CONFIG_KEY_1 = `credential.${origin}.helper`;
+    env.GIT_CONFIG_VALUE_1 = `!f() { test "$1" = get && printf 'username=x-access-token\\npassword=%s\\n' "$ORESI_GIT_HTTPS_TOKEN"; }; f`;
   }
   if (c.GIT_SSH_KEY_FILE) {
     // git runs GIT_SSH_COMMAND through sh -c: every path is single-quoted for the shell, and

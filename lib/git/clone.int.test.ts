@@ -5,6 +5,7 @@ import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { makeTempDir } from "@/e2e/fixtures/sandbox";
 import { reloadConfig } from "../config";
 import { cloneUrl, startClone } from "./clone";
+import { runGit } from "./client";
 import { isGitRepo } from "./gitdir";
 import { listReleases } from "./tags";
 import { startGitHttpServer, type GitHttpServer } from "./testing-http";
@@ -23,8 +24,13 @@ beforeAll(async () => {
   srv = await startGitHttpServer(path.dirname(repo.origin), TOKEN);
   base = srv.url;
   seenAuth = srv.seenAuth;
+  // these tests clone over plain http:// from loopback: allowed only with GIT_ALLOW_HTTP
+  process.env.GIT_ALLOW_HTTP = "1";
+  reloadConfig();
 });
 afterAll(async () => {
+  delete process.env.GIT_ALLOW_HTTP;
+  reloadConfig();
   await srv.close();
   repo.cleanup();
   fs.rmSync(root, { recursive: true, force: true });
@@ -90,5 +96,64 @@ describe("first run: clone", () => {
     useStacksDir(dir);
     expect(() => startClone(`${base}/origin.git`)).toThrow(/is not empty/);
     expect(fs.readdirSync(dir)).toEqual(["keep.txt"]);
+  });
+
+  it("refuses a plain http:// remote unless GIT_ALLOW_HTTP is set, with a 400 saying so", () => {
+    delete process.env.GIT_ALLOW_HTTP;
+    reloadConfig();
+    try {
+      let err: unknown;
+      try {
+        cloneUrl("http://git.example.com/me/stacks.git");
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: "bad_request", status: 400 });
+      expect((err as Error).message).toMatch(/plain http:\/\/.*GIT_ALLOW_HTTP=1/);
+      const dir = path.join(root, "stacks-http");
+      useStacksDir(dir, TOKEN);
+      expect(() => startClone(`${base}/origin.git`)).toThrow(/GIT_ALLOW_HTTP/);
+      expect(fs.existsSync(dir)).toBe(false);
+      expect(cloneUrl("https://git.example.com/me/stacks.git")).toBe("https://git.example.com/me/stacks.git");
+    } finally {
+      process.env.GIT_ALLOW_HTTP = "1";
+      reloadConfig();
+    }
+  });
+
+  it("sends the token only to the configured remote's host: not to another server, not after a redirect", async () => {
+    const other = await startGitHttpServer(path.dirname(repo.origin), TOKEN);
+    const tokenSeen = (list: string[]) => list.some((a) => a.includes(Buffer.from(`x-access-token:${TOKEN}`).toString("base64")));
+    // a redirect server on another host name: /x.git/... -> the other server
+    const http = await import("node:http");
+    const redirector = http.createServer((req, res) => {
+      res.writeHead(302, { Location: `${other.url.replace("127.0.0.1", "localhost")}${req.url!.replace("/x.git", "/origin.git")}` }).end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, "127.0.0.1", () => r()));
+    const rport = (redirector.address() as { port: number }).port;
+    try {
+      const dir = path.join(root, "stacks-scope");
+      useStacksDir(dir, TOKEN);
+      expect((await startClone(`${base}/origin.git`).wait).state).toBe("done");
+      expect(tokenSeen(seenAuth)).toBe(true);
+      // STACKS_DIR's remote is on srv: a git command talking to another server sends no token
+      const r = await runGit(["ls-remote", `${other.url}/origin.git`], { cwd: dir });
+      expect(r.code).not.toBe(0);
+      expect(tokenSeen(other.seenAuth)).toBe(false);
+      // the configured remote still gets it (fetch from origin works)
+      expect((await runGit(["fetch", "origin"], { cwd: dir })).code).toBe(0);
+      // a clone from a host that redirects elsewhere: the redirect target gets no token
+      const dir2 = path.join(root, "stacks-redirect");
+      useStacksDir(dir2, TOKEN);
+      const before = other.seenAuth.length;
+      const done = await startClone(`http://127.0.0.1:${rport}/x.git`).wait;
+      expect(done.state).toBe("failed");
+      expect(other.seenAuth.length).toBeGreaterThan(before); // it did follow the redirect
+      expect(tokenSeen(other.seenAuth)).toBe(false);
+      expect(fs.existsSync(path.join(dir, ".git", "config")) && fs.readFileSync(path.join(dir, ".git", "config"), "utf8")).not.toContain(TOKEN);
+    } finally {
+      await new Promise<void>((r) => redirector.close(() => r()));
+      await other.close();
+    }
   });
 });

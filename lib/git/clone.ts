@@ -8,7 +8,7 @@ import { AppError } from "../errors";
 import { logger } from "../logger";
 import { redact } from "../redact";
 import { singleton } from "../singleton";
-import { failureLine, runGit } from "./client";
+import { failureLine, gitEnv, runGit } from "./client";
 import { isGitRepo } from "./gitdir";
 import { invalidateRepoState } from "./state";
 import { invalidateReleases } from "./tags";
@@ -35,6 +35,11 @@ export function cloneUrl(v: unknown): string {
     throw new AppError("bad_request", "Do not put credentials in the URL: set GIT_HTTPS_TOKEN (HTTPS) or GIT_SSH_KEY_FILE (SSH) in the configuration.");
   if (s.length > 500 || !(HTTPS_RE.test(s) || SSH_RE.test(s) || SCP_RE.test(s)) || s.includes(".."))
     throw new AppError("bad_request", `"${redact(s).slice(0, 80)}" is not a repository URL: use https://host/owner/stacks.git or git@host:owner/stacks.git.`);
+  if (/^http:\/\//i.test(s) && !config().GIT_ALLOW_HTTP)
+    throw new AppError(
+      "bad_request",
+      `"${redact(s).slice(0, 80)}" is plain http:// (no TLS: the token and the code would travel in clear): use https://, or set GIT_ALLOW_HTTP=1 to allow it.`,
+    );
   return s;
 }
 
@@ -102,6 +107,8 @@ async function runClone(url: string, dir: string): Promise<void> {
     const r = await runGit(["clone", "--progress", "--no-recurse-submodules", "--", url, tmp], {
       cwd: parent,
       timeoutMs,
+      // the token is offered to the clone URL's host only (STACKS_DIR has no remote yet)
+      env: gitEnv(url),
       onStderr: (chunk) => {
         const m = /([A-Za-z][A-Za-z ]+):\s+(\d{1,3})%/g;
         let last: RegExpExecArray | null = null;

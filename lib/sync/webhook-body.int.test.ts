@@ -32,7 +32,7 @@ beforeAll(async () => {
       headers,
       body: Readable.toWeb(req) as ReadableStream<Uint8Array>,
       duplex: "half",
-    } as RequestInit & { duplex: "half" });
+    } as ConstructorParameters<typeof NextRequest>[1]);
     void githubRoute(nreq, { params: Promise.resolve({}) }).then(async (r) => {
       res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "text/plain", connection: "close" });
       res.end(Buffer.from(await r.arrayBuffer()));
