@@ -1,4 +1,7 @@
 import "server-only";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Readable } from "node:stream";
 import { docker, dockerError } from "./client";
 import { inspectContainer } from "./containers";
@@ -14,6 +17,56 @@ const CONTAINER_REF_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 export function containerRef(v: string): string {
   if (!CONTAINER_REF_RE.test(v)) throw new AppError("bad_request", `"${v.slice(0, 80)}" is not a container id or name.`);
   return v;
+}
+
+/** The id of the container this process runs in, if any (Docker sets the hostname to its first 12 hex digits). */
+function ownContainerIds(): string[] {
+  const ids: string[] = [];
+  const host = os.hostname();
+  if (/^[0-9a-f]{12,64}$/.test(host)) ids.push(host);
+  try {
+    // cgroup v1 names the full id (/docker/<id>); the mount table names the id of the /etc/hostname
+    // file Docker binds into its container (the host's own table has no such mount)
+    for (const m of fs.readFileSync("/proc/self/cgroup", "utf8").matchAll(/docker[/-]([0-9a-f]{64})/g)) ids.push(m[1]);
+    for (const m of fs.readFileSync("/proc/self/mountinfo", "utf8").matchAll(/containers\/([0-9a-f]{64})\/hostname /g)) ids.push(m[1]);
+  } catch {
+    /* not Linux or no /proc: the hostname alone */
+  }
+  return ids;
+}
+
+const LOGS_RULE =
+  "Logs are shown only for containers of stacks in the stacks repository (Compose project = a folder in STACKS_DIR), for every role; never for Oresi's own container (its log can hold the first-run admin password) or other containers on the host.";
+
+/**
+ * Who may read a container's log through the API (every role, admins too): only a container of a
+ * stack, i.e. whose com.docker.compose.project label is a folder directly in STACKS_DIR, and never
+ * Oresi's own container. Anything else is a 403 saying so (and naming the project it found).
+ */
+export async function assertLogsReadable(ref: string): Promise<string> {
+  containerRef(ref);
+  let info: { Id: string; Config?: { Labels?: Record<string, string> | null } };
+  try {
+    info = await docker().getContainer(ref).inspect();
+  } catch (e) {
+    throw dockerError(e, `Container ${ref.slice(0, 12)}`);
+  }
+  const id = info.Id;
+  if (ownContainerIds().some((own) => id.startsWith(own)))
+    throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} is Oresi's own container.`);
+  const project = info.Config?.Labels?.["com.docker.compose.project"] ?? "";
+  if (!project) throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} was not started by Compose (no project label).`);
+  const dir = config().stacksDir;
+  let isStack = false;
+  if (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(project) && !project.includes("..")) {
+    try {
+      isStack = fs.statSync(path.join(dir, project)).isDirectory();
+    } catch {
+      isStack = false;
+    }
+  }
+  if (!isStack) throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} belongs to Compose project "${project.slice(0, 80)}", which is no folder in STACKS_DIR.`);
+  return id;
 }
 
 export const MAX_TAIL = 5000;

@@ -1,7 +1,8 @@
-// GET /api/containers/{id}/logs – tail (?tail=N&since=ISO) or, with ?follow=1, server-sent events
+// GET /api/containers/{id}/logs – tail (?tail=N&since=ISO) or, with ?follow=1, server-sent events;
+// only containers of stacks in STACKS_DIR, never Oresi's own (403 otherwise)
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { containerLogs, containerRef, MAX_TAIL } from "@/lib/docker/logs";
+import { assertLogsReadable, containerLogs, containerRef, MAX_TAIL } from "@/lib/docker/logs";
 import { followLogsResponse } from "@/lib/stacks/log-stream";
 
 export const dynamic = "force-dynamic";
@@ -18,6 +19,8 @@ const querySchema = z.object({
 export const GET = route<{ id: string }>({ access: "viewer" }, async (ctx) => {
   const id = containerRef(ctx.params.id);
   const q = ctx.query(querySchema);
+  // only containers of stacks in the stacks repository, for every role (lib/docker/logs.ts)
+  await assertLogsReadable(id);
   if (q.follow === "1" || q.follow === "true") return followLogsResponse(id, { tail: q.tail, since: q.since, signal: ctx.req.signal });
   return containerLogs(id, { tail: q.tail, since: q.since, signal: ctx.req.signal });
 });
