@@ -105,6 +105,20 @@ export const envSchema = z.object({
   CHATOPS_API_KEY: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -hex 24)").optional()),
   CHATOPS_API_ROLE: z.preprocess(empty, role.default("operator")),
   WIDGET_API_KEY: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -hex 24)").optional()),
+  RELEASE_SIGNERS: z.preprocess(
+    empty,
+    z
+      .string()
+      .refine(
+        (v) => {
+          const items = v.split(",").map((x) => x.trim()).filter(Boolean);
+          const files = items.filter((x) => !/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(x));
+          return items.length > 0 && files.length <= 1 && files.every((f) => /^[./~]|^[A-Za-z]:/.test(f) && !f.includes("\0"));
+        },
+        "GPG fingerprints (40 hex digits) and/or one path to an SSH allowed signers file, comma-separated",
+      )
+      .optional(),
+  ),
   CHATOPS_IP_ALLOWLIST: z.preprocess(empty, z.string().optional()),
   TRUSTED_PROXIES: z.preprocess(empty, z.string().optional()),
   INTENTS_DIR: z.preprocess(empty, z.string().default("./intents")),
@@ -149,6 +163,7 @@ export const EXAMPLES: Partial<Record<keyof RawConfig, string>> = {
   VERIFY_TIMEOUT: "60s",
   GIT_TIMEOUT: "30s",
   DOCKER_SSH_KEY_FILE: "/run/secrets/docker_ssh_key",
+  RELEASE_SIGNERS: "/data/allowed_signers,3AA5C34371567BD2A1F2AEE7D7F7C8CDA2C1E0F4",
 };
 
 export class ConfigError extends Error {

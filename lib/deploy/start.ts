@@ -9,6 +9,7 @@ import { releaseTag } from "../git/refs";
 import { fetchOrigin } from "../git/remote";
 import { dirtyFiles, repoState } from "../git/state";
 import { invalidateReleases, resolveRelease } from "../git/tags";
+import { assertSignedRelease } from "../git/signature";
 import { adoptIfNeeded } from "./adopt";
 import { deployedRelease } from "./deployed";
 import { newDeploymentId } from "./ids";
@@ -64,6 +65,8 @@ export async function startDeployment(input: StartInput, caller: Caller): Promis
     to = releaseTag(body.to);
   }
   const toSha = await resolveOrFetch(to);
+  // RELEASE_SIGNERS: an unsigned or wrongly signed tag is refused here, before anything changes.
+  await assertSignedRelease(to, toSha);
 
   const dirty = await dirtyFiles();
   if (dirty.length && !body.force)

@@ -1,0 +1,132 @@
+// Signed releases with real keys made here: GPG (gpg) and SSH (ssh-keygen), real git tags,
+// verified by git itself; RELEASE_SIGNERS is enforced by startDeployment before anything changes.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStacksRepo, GIT_ENV, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
+import { makeTempDir } from "@/e2e/fixtures/sandbox";
+import { reloadConfig } from "../config";
+import { closeDb, db } from "../db";
+import type { Caller } from "../access/caller";
+import { invalidateRepoState } from "./state";
+import { invalidateReleases } from "./tags";
+import { startDeployment } from "../deploy/start";
+import { upAll, waitFinished } from "../deploy/testing";
+import { parseSigners, tagSignature } from "./signature";
+
+const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
+const saved = { ...process.env };
+let repo: StacksRepo;
+let keys: string;
+let gnupg: string;
+let aliceFpr: string;
+let malloryFpr: string;
+
+function run(cmd: string, args: string[], cwd?: string): string {
+  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...GIT_ENV, GNUPGHOME: gnupg }, encoding: "utf8" }).trim();
+}
+function gpgKey(uid: string): string {
+  run("gpg", ["--batch", "--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", "never"]);
+  const out = run("gpg", ["--batch", "--with-colons", "--list-keys", uid]);
+  return /^fpr:+([0-9A-F]{40}):/m.exec(out)![1];
+}
+function sshKey(name: string): string {
+  const f = path.join(keys, name);
+  run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", f]);
+  return f;
+}
+const git = (...args: string[]) => run("git", args, repo.dir);
+
+beforeAll(async () => {
+  keys = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-sig-"));
+  gnupg = path.join(keys, "g");
+  fs.mkdirSync(gnupg, { mode: 0o700 });
+  aliceFpr = gpgKey("Alice Admin <alice@example.test>");
+  malloryFpr = gpgKey("Mallory <mallory@example.test>");
+  const sam = sshKey("sam");
+  const eve = sshKey("eve");
+  const allowed = path.join(keys, "allowed_signers");
+  fs.writeFileSync(allowed, `sam@example.test ${fs.readFileSync(sam + ".pub", "utf8").trim()}\n`);
+
+  repo = createStacksRepo({ tag: "sig" });
+  repo.git("checkout", "-q", "--detach", "v1.0.0");
+  const c110 = repo.git("rev-parse", "v1.1.0^{commit}");
+  git("-c", `user.signingkey=${aliceFpr}`, "tag", "-s", "-m", "Release v1.1.1", "v1.1.1", c110);
+  git("-c", "gpg.format=ssh", "-c", `user.signingkey=${sam}`, "tag", "-s", "-m", "Release v1.1.2", "v1.1.2", c110);
+  git("-c", `user.signingkey=${malloryFpr}`, "tag", "-s", "-m", "Release v1.1.3", "v1.1.3", c110);
+  git("-c", "gpg.format=ssh", "-c", `user.signingkey=${eve}`, "tag", "-s", "-m", "Release v1.1.4", "v1.1.4", c110);
+  // Signed, then re-pointed by someone without the key (tag -f makes a new, unsigned tag object).
+  git("-c", `user.signingkey=${aliceFpr}`, "tag", "-s", "-m", "Release v1.1.5", "v1.1.5", c110);
+  git("tag", "-f", "-a", "-m", "Release v1.1.5", "v1.1.5", "v1.0.0^{commit}");
+  // A signed tag object edited after signing: same signature, another commit.
+  const body = git("cat-file", "tag", "v1.1.1") + "\n";
+  const forged = body.replace(/^object [0-9a-f]+$/m, `object ${repo.git("rev-parse", "v1.0.0^{commit}")}`).replace(/^tag v1\.1\.1$/m, "tag v1.1.6");
+  fs.writeFileSync(path.join(keys, "forged"), forged);
+  const forgedSha = git("hash-object", "-t", "tag", "-w", path.join(keys, "forged"));
+  git("update-ref", "refs/tags/v1.1.6", forgedSha);
+
+  closeDb();
+  process.env.GNUPGHOME = gnupg;
+  process.env.STACKS_DIR = repo.dir;
+  process.env.DATA_DIR = makeTempDir("sig-data");
+  process.env.VERIFY_TIMEOUT = "20s";
+  process.env.RELEASE_SIGNERS = `${allowed},${aliceFpr}`;
+  reloadConfig();
+  invalidateRepoState();
+  invalidateReleases();
+  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+}, 120_000);
+
+afterAll(() => {
+  closeDb();
+  try {
+    execFileSync("gpgconf", ["--kill", "gpg-agent"], { env: { ...process.env, GNUPGHOME: gnupg } });
+  } catch {
+    /* no agent started */
+  }
+  process.env = saved;
+  reloadConfig();
+  repo?.cleanup();
+  fs.rmSync(keys, { recursive: true, force: true });
+});
+
+describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
+  it("accepts a GPG and an SSH signature by configured keys, naming the signer", async () => {
+    const c110 = repo.git("rev-parse", "v1.1.0^{commit}");
+    expect(await tagSignature("v1.1.1")).toMatchObject({ verified: true, signed: true, format: "gpg", signer: "Alice Admin <alice@example.test>", key: aliceFpr, commit: c110 });
+    const ssh = await tagSignature("v1.1.2");
+    expect(ssh).toMatchObject({ verified: true, format: "ssh", signer: "sam@example.test", commit: c110 });
+    expect(ssh.key).toMatch(/^SHA256:/);
+  });
+
+  it("refuses unsigned, unknown-key, re-pointed and edited tags, saying who signed", async () => {
+    expect(await tagSignature("v1.1.0")).toMatchObject({ verified: false, signed: false, signer: null });
+    expect(await tagSignature("v1.1.3")).toMatchObject({ verified: false, signed: true, format: "gpg", signer: "Mallory <mallory@example.test>", key: malloryFpr });
+    const eve = await tagSignature("v1.1.4");
+    expect(eve).toMatchObject({ verified: false, signed: true, format: "ssh", signer: null });
+    expect(eve.key).toMatch(/^SHA256:/);
+    expect(await tagSignature("v1.1.5")).toMatchObject({ verified: false, signed: false });
+    expect(await tagSignature("v1.1.6")).toMatchObject({ verified: false, signed: true, format: "gpg" });
+    expect((await tagSignature("v1.1.6")).reason).toMatch(/not valid/);
+    // Without the configured keys nothing verifies, though git itself would accept the GPG one.
+    expect(await tagSignature("v1.1.1", parseSigners(malloryFpr))).toMatchObject({ verified: false, signer: "Alice Admin <alice@example.test>" });
+  });
+
+  it("startDeployment refuses every unverified tag with 422 before anything changes, then rolls out a signed one", async () => {
+    const head = repo.git("rev-parse", "HEAD");
+    for (const [tag, signer] of [["v1.1.0", null], ["v1.1.3", "Mallory <mallory@example.test>"], ["v1.1.4", null], ["v1.1.5", null], ["v1.1.6", "Alice Admin <alice@example.test>"]] as const) {
+      const err = await startDeployment({ kind: "rollout", to: tag }, operator).catch((e) => e);
+      expect(err, tag).toMatchObject({ code: "preflight_failed", details: { signature: { verified: false, signer } } });
+      expect(err.message).toContain(`${tag} is not a verified release`);
+    }
+    expect(db().prepare("SELECT COUNT(*) n FROM deployments WHERE kind <> 'adopt'").get()).toEqual({ n: 0 });
+    expect(repo.git("rev-parse", "HEAD")).toBe(head);
+
+    const r = await startDeployment({ kind: "rollout", to: "v1.1.1" }, operator);
+    const d = await waitFinished(r.id);
+    expect(d.status, d.error ?? "").toBe("succeeded");
+    expect(repo.git("rev-parse", "HEAD")).toBe(repo.git("rev-parse", "v1.1.0^{commit}"));
+  }, 120_000);
+});
