@@ -14,7 +14,7 @@ import { invalidateRepoState } from "./state";
 import { invalidateReleases } from "./tags";
 import { startDeployment } from "../deploy/start";
 import { upAll, waitFinished } from "../deploy/testing";
-import { parseSigners, tagSignature } from "./signature";
+import { parseSigners, releaseSignatures, tagSignature } from "./signature";
 
 const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
 const saved = { ...process.env };
@@ -112,6 +112,29 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
     expect((await tagSignature("v1.1.6")).reason).toMatch(/not valid/);
     // Without the configured keys nothing verifies, though git itself would accept the GPG one.
     expect(await tagSignature("v1.1.1", parseSigners(malloryFpr))).toMatchObject({ verified: false, signer: "Alice Admin <alice@example.test>" });
+  });
+
+  it("the releases list reads all tag objects at once and verifies each object once (cached per tag object)", async () => {
+    const tags = ["v1.0.0", "v1.1.0", "v1.1.1", "v1.1.2", "v1.1.3", "v1.1.4", "v1.1.5", "v1.1.6", "v1.1.7"];
+    git("-c", `user.signingkey=${aliceFpr}`, "tag", "-s", "-m", "Release v1.1.7", "v1.1.7", "v1.0.0^{commit}");
+    const first = await releaseSignatures(tags);
+    expect(Object.fromEntries([...first].map(([t, s]) => [t, s.verified]))).toEqual({
+      "v1.0.0": false, "v1.1.0": false, "v1.1.1": true, "v1.1.2": true, "v1.1.3": false, "v1.1.4": false, "v1.1.5": false, "v1.1.6": false, "v1.1.7": true,
+    });
+    expect(first.get("v1.1.7")?.signer).toBe("Alice Admin <alice@example.test>");
+    // With an empty keyring nothing GPG-signed could verify again: the cached verdicts stand.
+    const empty = fs.mkdtempSync(path.join(keys, "empty-"));
+    fs.chmodSync(empty, 0o700);
+    process.env.GNUPGHOME = empty;
+    try {
+      expect((await releaseSignatures(["v1.1.7"])).get("v1.1.7")?.verified).toBe(true);
+      // A tag object not seen before is verified (and, without the key, refused).
+      git("-c", `user.signingkey=${aliceFpr}`, "tag", "-s", "-m", "Release v1.1.8", "v1.1.8", "v1.0.0^{commit}");
+      expect((await releaseSignatures(["v1.1.8"])).get("v1.1.8")).toMatchObject({ verified: false, signed: true });
+    } finally {
+      process.env.GNUPGHOME = gnupg;
+    }
+    expect((await releaseSignatures(["v1.1.1"], null)).size).toBe(0);
   });
 
   it("startDeployment refuses every unverified tag with 422 before anything changes, then rolls out a signed one", async () => {

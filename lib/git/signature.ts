@@ -96,12 +96,7 @@ async function tagObject(tag: string): Promise<{ object: string; commit: string 
   return /^[0-9a-f]{40,64}$/.test(object ?? "") && /^[0-9a-f]{40,64}$/.test(commit ?? "") ? { object, commit } : null;
 }
 
-/** Verify one release tag's signature against `signers` (default: RELEASE_SIGNERS). */
-export async function tagSignature(tag: string, signers: Signers | null = parseSigners(config().RELEASE_SIGNERS)): Promise<TagSignature> {
-  if (!/^v\d+\.\d+\.\d+[0-9A-Za-z.+-]*$/.test(tag)) throw new AppError("bad_request", `Not a release tag: ${tag}`);
-  const s = signers ?? { fingerprints: [], allowedSignersFile: null };
-  const obj = await tagObject(tag);
-  if (!obj) return { tag, object: null, commit: null, signed: false, verified: false, format: null, signer: null, key: null, reason: `${tag} is not an annotated tag here, so it carries no signature.` };
+async function verifyObject(tag: string, obj: { object: string; commit: string }, s: Signers): Promise<TagSignature> {
   const key = `${obj.object}|${signersKey(s)}`;
   const hit = cache.get(key);
   if (hit) return { ...hit, tag };
@@ -112,6 +107,53 @@ export async function tagSignature(tag: string, signers: Signers | null = parseS
   const out: TagSignature = { tag, ...obj, ...judgeVerifyOutput(r.stderr, r.code, s) };
   if (cache.size > 5000) cache.clear();
   cache.set(key, out);
+  return out;
+}
+
+const NO_SIGNERS: Signers = { fingerprints: [], allowedSignersFile: null };
+const unannotated = (tag: string): TagSignature => ({
+  tag,
+  object: null,
+  commit: null,
+  signed: false,
+  verified: false,
+  format: null,
+  signer: null,
+  key: null,
+  reason: `${tag} is not an annotated tag here, so it carries no signature.`,
+});
+
+/** Verify one release tag's signature against `signers` (default: RELEASE_SIGNERS). */
+export async function tagSignature(tag: string, signers: Signers | null = parseSigners(config().RELEASE_SIGNERS)): Promise<TagSignature> {
+  if (!/^v\d+\.\d+\.\d+[0-9A-Za-z.+-]*$/.test(tag)) throw new AppError("bad_request", `Not a release tag: ${tag}`);
+  const obj = await tagObject(tag);
+  return obj ? verifyObject(tag, obj, signers ?? NO_SIGNERS) : unannotated(tag);
+}
+
+/**
+ * Signatures for the releases list: one `git for-each-ref` for all tag objects, then
+ * `verify-tag` only for objects not verified before (cached per tag object SHA).
+ * Empty when RELEASE_SIGNERS is not set.
+ */
+export async function releaseSignatures(tags: string[], signers: Signers | null = parseSigners(config().RELEASE_SIGNERS)): Promise<Map<string, TagSignature>> {
+  const out = new Map<string, TagSignature>();
+  if (!signers || !tags.length) return out;
+  const r = await runGit(["for-each-ref", "--format=%(refname:strip=2)%09%(objecttype)%09%(objectname)%09%(*objectname)", "refs/tags/"]);
+  const objects = new Map<string, { object: string; commit: string }>();
+  for (const line of r.stdout.toString("utf8").split("\n")) {
+    const [name, type, object, peeled] = line.split("\t");
+    if (type === "tag" && object && peeled) objects.set(name, { object, commit: peeled });
+  }
+  const wanted = [...new Set(tags)];
+  let next = 0;
+  const worker = async () => {
+    while (next < wanted.length) {
+      const tag = wanted[next++];
+      const obj = objects.get(tag);
+      out.set(tag, obj ? await verifyObject(tag, obj, signers) : unannotated(tag));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, wanted.length) }, worker));
   return out;
 }
 
