@@ -6,10 +6,35 @@ import { ImageChanges, StackChips } from "./chips";
 
 type Item = ReleasePage["releases"][number];
 
-function Badges({ r, deployed }: { r: Item; deployed: boolean }) {
+/** A tag's signature as the list shows it (only when RELEASE_SIGNERS is set). */
+export interface SignatureBadge {
+  verified: boolean;
+  signed: boolean;
+  signer: string | null;
+  reason: string;
+}
+export type Signatures = Record<string, SignatureBadge>;
+
+function Signature({ s }: { s: SignatureBadge | undefined }) {
+  if (!s) return null;
+  if (s.verified)
+    return (
+      <span title={s.reason} data-testid="signature">
+        <StatusBadge status="verified" label={`signed · ${s.signer ?? "verified key"}`} />
+      </span>
+    );
+  return (
+    <span title={s.reason} data-testid="signature">
+      <StatusBadge status="unverified" tone={s.signed ? "bad" : "warn"} label={s.signed ? `not a trusted signature${s.signer ? ` (${s.signer})` : ""}` : "unsigned"} />
+    </span>
+  );
+}
+
+function Badges({ r, deployed, signature }: { r: Item; deployed: boolean; signature?: SignatureBadge }) {
   return (
     <>
       {deployed ? <StatusBadge status="ok" label="deployed" /> : null}
+      <Signature s={signature} />
       {r.prerelease ? <StatusBadge status="pending" tone="warn" label="pre-release" /> : null}
       {!r.annotated ? <StatusBadge status="unknown" label="lightweight tag" /> : null}
     </>
@@ -25,7 +50,7 @@ function Meta({ r }: { r: Item }) {
 }
 
 /** The list view: one card-like row per release. */
-export function ReleaseList({ items, deployedTag }: { items: Item[]; deployedTag: string | null }) {
+export function ReleaseList({ items, deployedTag, signatures }: { items: Item[]; deployedTag: string | null; signatures?: Signatures }) {
   return (
     <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Releases">
       {items.map((r) => (
@@ -34,7 +59,7 @@ export function ReleaseList({ items, deployedTag }: { items: Item[]; deployedTag
             <Link href={`/releases/${encodeURIComponent(r.tag)}`} className="inline-flex min-h-11 items-center font-mono text-base font-semibold text-blue-800 hover:underline dark:text-blue-300">
               {r.tag}
             </Link>
-            <Badges r={r} deployed={r.tag === deployedTag} />
+            <Badges r={r} deployed={r.tag === deployedTag} signature={signatures?.[r.tag]} />
           </div>
           <p className="text-sm">{r.subject}</p>
           <Meta r={r} />
@@ -51,7 +76,7 @@ export function ReleaseList({ items, deployedTag }: { items: Item[]; deployedTag
 }
 
 /** The timeline view: releases on a vertical line, newest on top. */
-export function ReleaseTimeline({ items, deployedTag }: { items: Item[]; deployedTag: string | null }) {
+export function ReleaseTimeline({ items, deployedTag, signatures }: { items: Item[]; deployedTag: string | null; signatures?: Signatures }) {
   return (
     <ol className="relative ml-3 border-l-2 border-slate-300 dark:border-slate-700" aria-label="Release timeline">
       {items.map((r) => (
@@ -64,7 +89,7 @@ export function ReleaseTimeline({ items, deployedTag }: { items: Item[]; deploye
             <Link href={`/releases/${encodeURIComponent(r.tag)}`} className="inline-flex min-h-11 items-center font-mono font-semibold text-blue-800 hover:underline dark:text-blue-300">
               {r.tag}
             </Link>
-            <Badges r={r} deployed={r.tag === deployedTag} />
+            <Badges r={r} deployed={r.tag === deployedTag} signature={signatures?.[r.tag]} />
             <span className="text-xs text-slate-600 dark:text-slate-400">
               <RelativeTime iso={r.date} />
             </span>

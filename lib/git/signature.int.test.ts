@@ -14,7 +14,11 @@ import { invalidateRepoState } from "./state";
 import { invalidateReleases } from "./tags";
 import { startDeployment } from "../deploy/start";
 import { upAll, waitFinished } from "../deploy/testing";
-import { parseSigners, releaseSignatures, tagSignature } from "./signature";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { ReleaseList } from "@/components/releases/release-list";
+import { releasePage } from "../releases/list";
+import { parseSigners, releaseSignatures, signatureBadges, tagSignature } from "./signature";
 
 const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
 const saved = { ...process.env };
@@ -135,6 +139,28 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
       process.env.GNUPGHOME = gnupg;
     }
     expect((await releaseSignatures(["v1.1.1"], null)).size).toBe(0);
+  });
+
+  it("the releases list shows a verified badge with the signer, and says which tags are not", async () => {
+    invalidateReleases();
+    const page = await releasePage({ summaries: false });
+    const signatures = await signatureBadges(page.releases.map((r) => r.tag));
+    const html = renderToStaticMarkup(createElement(ReleaseList, { items: page.releases, deployedTag: null, signatures }));
+    const row = (tag: string) => html.split('data-testid="release-row"').find((x) => x.includes(`>${tag}</a>`)) ?? "";
+    expect(row("v1.1.1")).toContain("signed · Alice Admin &lt;alice@example.test&gt;");
+    expect(row("v1.1.2")).toContain("signed · sam@example.test");
+    expect(row("v1.1.0")).toContain("unsigned");
+    expect(row("v1.1.3")).toContain("not a trusted signature (Mallory &lt;mallory@example.test&gt;)");
+    const saved = process.env.RELEASE_SIGNERS;
+    delete process.env.RELEASE_SIGNERS;
+    reloadConfig();
+    try {
+      expect(await signatureBadges(["v1.1.1"])).toBeUndefined();
+      expect(renderToStaticMarkup(createElement(ReleaseList, { items: page.releases, deployedTag: null }))).not.toContain('data-testid="signature"');
+    } finally {
+      process.env.RELEASE_SIGNERS = saved;
+      reloadConfig();
+    }
   });
 
   it("startDeployment refuses every unverified tag with 422 before anything changes, then rolls out a signed one", async () => {

@@ -173,3 +173,14 @@ export async function assertSignedRelease(tag: string, commit: string): Promise<
     { signature: { signed: sig.signed, verified: sig.verified, format: sig.format, signer: sig.signer, key: sig.key } },
   );
 }
+
+/** For the releases list: tag → badge (undefined when RELEASE_SIGNERS is not set). Never throws. */
+export async function signatureBadges(tags: string[]): Promise<Record<string, { verified: boolean; signed: boolean; signer: string | null; reason: string }> | undefined> {
+  if (!parseSigners(config().RELEASE_SIGNERS)) return undefined;
+  try {
+    const m = await releaseSignatures(tags);
+    return Object.fromEntries([...m].map(([t, s]) => [t, { verified: s.verified, signed: s.signed, signer: s.signer, reason: s.reason }]));
+  } catch {
+    return undefined; // the list still shows; deployments still check the signature
+  }
+}

@@ -6,6 +6,7 @@ import { TagReleaseButton } from "@/components/releases/tag-dialog";
 import { pageCaller } from "@/lib/access/page";
 import { config } from "@/lib/config";
 import { isGitRepo } from "@/lib/git/gitdir";
+import { signatureBadges } from "@/lib/git/signature";
 import { repoState } from "@/lib/git/state";
 import { releasePage } from "@/lib/releases/list";
 import { prepareRelease } from "@/lib/releases/prepare";
@@ -30,6 +31,7 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
       </>
     );
   const [data, state, draft] = await Promise.all([releasePage({ q, offset: (pageNo - 1) * PAGE, limit: PAGE }), repoState(), prepareRelease({ fetch: false })]);
+  const signatures = await signatureBadges(data.releases.map((r) => r.tag));
   const deployedTag = data.deployed?.tag ?? null;
   const qs = (o: Record<string, string | number | undefined>) => {
     const p = new URLSearchParams();
@@ -89,9 +91,9 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
         {data.releases.length === 0 ? (
           <p className="py-4 text-sm">{q ? "No release matches." : "No release yet: tag one with “Tag release”."}</p>
         ) : view === "timeline" ? (
-          <ReleaseTimeline items={data.releases} deployedTag={deployedTag} />
+          <ReleaseTimeline items={data.releases} deployedTag={deployedTag} signatures={signatures} />
         ) : (
-          <ReleaseList items={data.releases} deployedTag={deployedTag} />
+          <ReleaseList items={data.releases} deployedTag={deployedTag} signatures={signatures} />
         )}
         {data.matched > PAGE ? (
           <nav aria-label="Pages" className="mt-3 flex items-center gap-2 text-sm">
