@@ -45,6 +45,8 @@ const empty = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefi
 export const envSchema = z.object({
   STACKS_DIR: z.preprocess(empty, z.string().default("/opt/stacks")),
   DATA_DIR: z.preprocess(empty, z.string().default("./data")),
+  /** Audit events older than this many days are deleted (daily); 0 keeps them forever. */
+  AUDIT_RETENTION_DAYS: z.preprocess(empty, z.coerce.number().int().min(0, "0 (keep forever) or more days").max(36_500).default(365)),
   DOCKER_HOST: z.preprocess(
     empty,
     z

@@ -1,5 +1,6 @@
 import "server-only";
 import { audit } from "../audit/record";
+import { pruneAudit } from "../audit/retention";
 import { logger } from "../logger";
 import { singleton } from "../singleton";
 import { onStartup } from "../startup";
@@ -27,11 +28,23 @@ export function drainRefusals(): number {
   return list.length;
 }
 
-/** At start-up: the session secret exists, and on a first run the admin password is in the log. */
+/** At start-up: the session secret exists, on a first run the admin password is in the log; refusals drain, old audit events leave. */
 export function registerAccess(): void {
   onStartup("access", async () => {
     authSecret();
     await ensureFirstRunAdmin();
     singleton("access.refusal-drain", () => setInterval(drainRefusals, 1000).unref());
+    // audit retention (AUDIT_RETENTION_DAYS): now, then once a day
+    const prune = () => {
+      try {
+        pruneAudit();
+      } catch (e) {
+        logger.error("audit retention failed", { err: e as Error });
+      }
+    };
+    singleton("audit.retention", () => {
+      prune();
+      return setInterval(prune, 86_400_000).unref();
+    });
   });
 }

@@ -44,6 +44,7 @@ interface Row {
   result: string;
   status: number | null;
   deployment_id: string | null;
+  count: number;
 }
 
 function toEvent(r: Row): AuditEvent {
@@ -66,6 +67,7 @@ function toEvent(r: Row): AuditEvent {
     result: r.result,
     status: r.status,
     deploymentId: r.deployment_id,
+    count: r.count ?? 1,
   };
 }
 

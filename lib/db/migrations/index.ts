@@ -91,4 +91,33 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "audit: coalesced refusals and retention",
+    // Refused requests (request.refused) are coalesced: one row per caller, address, path, result
+    // and minute (refusal_window), whose count grows; nothing else about any row can change.
+    // Retention: a row may be deleted only when it is older than the cutoff that the retention job
+    // writes to audit_retention, and never when it is less than a day old.
+    sql: `
+      ALTER TABLE audit_events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE audit_events ADD COLUMN refusal_window TEXT;
+      CREATE INDEX audit_refusal_window ON audit_events(refusal_window) WHERE refusal_window IS NOT NULL;
+
+      DROP TRIGGER audit_no_update;
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_events
+      WHEN NOT (OLD.action = 'request.refused' AND OLD.refusal_window IS NOT NULL AND NEW.count > OLD.count
+        AND NEW.id IS OLD.id AND NEW.ts IS OLD.ts AND NEW.actor IS OLD.actor AND NEW.actor_kind IS OLD.actor_kind AND NEW.role IS OLD.role AND NEW.source_ip IS OLD.source_ip AND NEW.action IS OLD.action AND NEW.target IS OLD.target AND NEW.params IS OLD.params AND NEW.result IS OLD.result AND NEW.status IS OLD.status AND NEW.deployment_id IS OLD.deployment_id AND NEW.refusal_window IS OLD.refusal_window)
+      BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+
+      CREATE TABLE audit_retention (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        cutoff TEXT NOT NULL
+      );
+      INSERT INTO audit_retention (id, cutoff) VALUES (1, '');
+      DROP TRIGGER audit_no_delete;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_events
+      WHEN NOT (OLD.ts < (SELECT cutoff FROM audit_retention WHERE id = 1) AND OLD.ts < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day'))
+      BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+    `,
+  },
 ];
