@@ -121,6 +121,7 @@ export const envSchema = z.object({
       )
       .optional(),
   ),
+  RELEASE_SIGNING_KEY: z.preprocess(empty, z.string().trim().regex(/^(?:[./~][^\0]*|[0-9A-Fa-f]{8,64})$/, "an SSH private key file path, or a GPG key id or fingerprint").optional()),
   CHATOPS_IP_ALLOWLIST: z.preprocess(empty, z.string().optional()),
   TRUSTED_PROXIES: z.preprocess(empty, z.string().optional()),
   INTENTS_DIR: z.preprocess(empty, z.string().default("./intents")),

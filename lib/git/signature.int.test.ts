@@ -18,15 +18,18 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { ReleaseList } from "@/components/releases/release-list";
 import { releasePage } from "../releases/list";
+import { createRelease } from "../releases/create";
 import { parseSigners, releaseSignatures, signatureBadges, tagSignature } from "./signature";
 
 const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
+const admin: Caller = { kind: "user", name: "alice", role: "admin", ip: "127.0.0.1" };
 const saved = { ...process.env };
 let repo: StacksRepo;
 let keys: string;
 let gnupg: string;
 let aliceFpr: string;
 let malloryFpr: string;
+let samKey: string;
 
 function run(cmd: string, args: string[], cwd?: string): string {
   return execFileSync(cmd, args, { cwd, env: { ...process.env, ...GIT_ENV, GNUPGHOME: gnupg }, encoding: "utf8" }).trim();
@@ -50,6 +53,7 @@ beforeAll(async () => {
   aliceFpr = gpgKey("Alice Admin <alice@example.test>");
   malloryFpr = gpgKey("Mallory <mallory@example.test>");
   const sam = sshKey("sam");
+  samKey = sam;
   const eve = sshKey("eve");
   const allowed = path.join(keys, "allowed_signers");
   fs.writeFileSync(allowed, `sam@example.test ${fs.readFileSync(sam + ".pub", "utf8").trim()}\n`);
@@ -178,4 +182,22 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
     expect(d.status, d.error ?? "").toBe("succeeded");
     expect(repo.git("rev-parse", "HEAD")).toBe(repo.git("rev-parse", "v1.1.0^{commit}"));
   }, 120_000);
+
+  it("tagging from the dashboard signs with RELEASE_SIGNING_KEY (SSH key file or GPG key), and the tag verifies", async () => {
+    process.env.RELEASE_SIGNING_KEY = samKey;
+    reloadConfig();
+    try {
+      const r = await createRelease({ tag: "v1.2.0", message: "Release v1.2.0" }, admin);
+      expect(await tagSignature(r.release.tag)).toMatchObject({ verified: true, format: "ssh", signer: "sam@example.test", commit: r.release.sha });
+      process.env.RELEASE_SIGNING_KEY = aliceFpr;
+      reloadConfig();
+      const g = await createRelease({ tag: "v1.3.0", message: "Release v1.3.0" }, admin);
+      expect(await tagSignature(g.release.tag)).toMatchObject({ verified: true, format: "gpg", signer: "Alice Admin <alice@example.test>" });
+    } finally {
+      delete process.env.RELEASE_SIGNING_KEY;
+      reloadConfig();
+    }
+    const u = await createRelease({ tag: "v1.4.0", message: "Release v1.4.0" }, admin);
+    expect(await tagSignature(u.release.tag)).toMatchObject({ verified: false, signed: false });
+  });
 });

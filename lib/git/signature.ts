@@ -184,3 +184,17 @@ export async function signatureBadges(tags: string[]): Promise<Record<string, { 
     return undefined; // the list still shows; deployments still check the signature
   }
 }
+
+/**
+ * How `git tag` signs when RELEASE_SIGNING_KEY is set: config options (before "tag"), the
+ * flag (-s instead of -a) and the environment. An SSH key file signs with gpg.format=ssh.
+ */
+export function tagSigning(): { config: string[]; flag: "-s" | "-a"; env: Record<string, string> } {
+  const key = config().RELEASE_SIGNING_KEY;
+  const env: Record<string, string> = {};
+  if (process.env.GNUPGHOME) env.GNUPGHOME = process.env.GNUPGHOME;
+  if (!key) return { config: [], flag: "-a", env };
+  if (/^[0-9A-Fa-f]{8,64}$/.test(key)) return { config: ["-c", "gpg.format=openpgp", "-c", `user.signingkey=${key}`], flag: "-s", env };
+  const file = path.resolve(key.replace(/^~(?=\/)/, process.env.HOME ?? "~"));
+  return { config: ["-c", "gpg.format=ssh", "-c", `user.signingkey=${file}`], flag: "-s", env };
+}

@@ -13,6 +13,7 @@ import { readFileAt } from "../git/read";
 import { fetchMainBranch, lsRemoteTags, pushRefs } from "../git/remote";
 import { invalidateRepoState, resolveCommit } from "../git/state";
 import { invalidateReleases, listReleases, type Release } from "../git/tags";
+import { tagSigning } from "../git/signature";
 import type { ReleaseTag, Sha } from "../git/refs";
 import { insertChangelogSection } from "./changelog";
 import { draftNotes } from "./notes";
@@ -127,7 +128,9 @@ async function doCreate(input: CreateReleaseInput, caller: Caller): Promise<Crea
     logger.info("CHANGELOG.md section pushed", { tag, commit: clCommit });
   }
 
-  await git(["tag", "-a", "--cleanup=whitespace", "-F", "-", tag, target], `Creating the tag ${tag}`, { env, input: message + "\n" });
+  // RELEASE_SIGNING_KEY: a signed tag (git tag -s), so that RELEASE_SIGNERS can verify it.
+  const sign = tagSigning();
+  await git([...sign.config, "tag", sign.flag, "--cleanup=whitespace", "-F", "-", tag, target], `Creating the tag ${tag}`, { env: { ...env, ...sign.env }, input: message + "\n" });
   invalidateReleases();
   try {
     await pushRefs([`refs/tags/${tag}:refs/tags/${tag}`]);
