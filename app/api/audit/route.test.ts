@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/lib/config";
 import { closeDb, db } from "@/lib/db";
 import { audit } from "@/lib/audit/record";
+import { lockHolder, withStackLock } from "@/lib/deploy/lock";
 import { testRequest } from "@/lib/access/testing";
 import { GET } from "./route";
 
@@ -88,6 +89,9 @@ describe("GET /api/audit", () => {
     // every write still works: an audit insert and a plain write in a transaction
     expect(() => audit({ caller: bob, action: "test.after_cancel", result: "ok" })).not.toThrow();
     expect(() => db().transaction(() => audit({ caller: bob, action: "test.after_cancel_tx", result: "ok" }))()).not.toThrow();
+    // the deployment lock can be taken and freed (an immediate transaction, as a deployment start does)
+    expect(await withStackLock("web", async () => lockHolder()?.holder)).toMatch(/^restart:web:/);
+    expect(lockHolder()).toBeNull();
     // and a fully read export pages through all rows in order
     const all = (await (await get("?format=jsonl&action=test.bulk")).text()).trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id);
     expect(all).toHaveLength(1600);
