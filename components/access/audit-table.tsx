@@ -46,6 +46,7 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
                   <span aria-hidden="true">{ok.has(e.result) ? "✓ " : "✗ "}</span>
                   {e.result}
                   {e.status ? ` (${e.status})` : ""}
+                  {e.count > 1 ? ` · ${e.count} times` : ""}
                 </span>
               </td>
               <td className="py-2 pr-3 font-mono text-xs">{e.sourceIp ?? ""}</td>
