@@ -200,4 +200,23 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
     const u = await createRelease({ tag: "v1.4.0", message: "Release v1.4.0" }, admin);
     expect(await tagSignature(u.release.tag)).toMatchObject({ verified: false, signed: false });
   });
+
+  it("verifies against a keyring that holds only the imported public key (as on a server)", async () => {
+    git("-c", `user.signingkey=${aliceFpr}`, "tag", "-s", "-m", "Release v1.1.9", "v1.1.9", "v1.0.0^{commit}");
+    const pub = run("gpg", ["--batch", "--armor", "--export", aliceFpr]);
+    const server = fs.mkdtempSync(path.join(keys, "server-"));
+    fs.chmodSync(server, 0o700);
+    execFileSync("gpg", ["--batch", "--import"], { input: pub, env: { ...process.env, GNUPGHOME: server }, stdio: ["pipe", "ignore", "ignore"] });
+    process.env.GNUPGHOME = server;
+    try {
+      expect(await tagSignature("v1.1.9")).toMatchObject({ verified: true, format: "gpg", signer: "Alice Admin <alice@example.test>", key: aliceFpr });
+    } finally {
+      process.env.GNUPGHOME = gnupg;
+      try {
+        execFileSync("gpgconf", ["--kill", "gpg-agent"], { env: { ...process.env, GNUPGHOME: server } });
+      } catch {
+        /* no agent */
+      }
+    }
+  });
 });
