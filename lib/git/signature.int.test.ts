@@ -19,6 +19,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { ReleaseList } from "@/components/releases/release-list";
 import { releasePage } from "../releases/list";
 import { createRelease } from "../releases/create";
+import { testRequest } from "../access/testing";
+import { POST as deploymentsPOST } from "@/app/api/deployments/route";
 import { parseSigners, releaseSignatures, signatureBadges, tagSignature } from "./signature";
 
 const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
@@ -217,6 +219,28 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
       } catch {
         /* no agent */
       }
+    }
+  });
+
+  it("POST /api/deployments answers 422 preflight_failed naming the signer, and audits the refusal", async () => {
+    process.env.CHATOPS_API_KEY = "signature-test-api-key-0123456789";
+    reloadConfig();
+    try {
+      const req = testRequest("http://127.0.0.1:3000/api/deployments", {
+        method: "POST",
+        headers: { authorization: "Bearer signature-test-api-key-0123456789", "content-type": "application/json" },
+        body: JSON.stringify({ kind: "rollout", to: "v1.1.3" }),
+      });
+      const res = await (deploymentsPOST as unknown as (r: unknown, c: unknown) => Promise<Response>)(req, { params: Promise.resolve({}) });
+      expect(res.status).toBe(422);
+      const body = (await res.json()) as { error: { code: string; message: string; details: { signature: { signer: string } } } };
+      expect(body.error.code).toBe("preflight_failed");
+      expect(body.error.details.signature.signer).toBe("Mallory <mallory@example.test>");
+      expect(body.error.message).toMatch(/v1\.1\.3 is not a verified release: Signed by Mallory/);
+      expect(db().prepare("SELECT result, status FROM audit_events WHERE action = 'deployment.rollout' AND target = 'v1.1.3'").get()).toEqual({ result: "preflight_failed", status: 422 });
+    } finally {
+      delete process.env.CHATOPS_API_KEY;
+      reloadConfig();
     }
   });
 });
