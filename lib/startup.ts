@@ -5,6 +5,7 @@ import { db, DatabaseStartupError } from "./db";
 import { logger } from "./logger";
 import { singleton } from "./singleton";
 import { PEER_HEADER } from "./access/authorize";
+import { startIdleGc } from "./runtime/idle-gc";
 
 type Hook = { name: string; run: () => Promise<void> | void };
 const hooks = singleton("startup.hooks", () => [] as Hook[]);
@@ -38,6 +39,7 @@ export async function startup(): Promise<void> {
     const c = config();
     db();
     stampPeerAddress();
+    startIdleGc();
     logger.info("Oresi Releases starting", {
       version: process.env.ORESI_VERSION,
       stacksDir: c.stacksDir,

@@ -57,6 +57,7 @@ env.PORT ||= "3000";
 env.HOSTNAME ||= env.HOST || "127.0.0.1";
 
 console.error(`oresi: serving on http://${env.HOSTNAME}:${env.PORT} (DATA_DIR=${env.DATA_DIR})`);
-const child = spawn(process.execPath, [server], { env, stdio: "inherit" });
+const runtime = JSON.parse(fs.readFileSync(path.join(root, "scripts", "server-runtime.json"), "utf8"));
+const child = spawn(process.execPath, [...runtime.nodeArgs, server], { env: { ...runtime.env, ...env }, stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, sig) => process.exit(code ?? (sig ? 1 : 0)));

@@ -103,7 +103,11 @@ describe("Dockerfile", () => {
       ["intents", "intents"],
       ["scripts/hash-password.mjs", "scripts/hash-password.mjs"],
     ]);
-    expect(execForm(runtime.instructions.find((i) => i.cmd === "CMD")!.args)).toEqual(["node", "server.js"]);
+    // Started as npm start starts it (scripts/server-runtime.json): same node flags and environment.
+    const rt = JSON.parse(fs.readFileSync(path.join(ROOT, "scripts", "server-runtime.json"), "utf8")) as { nodeArgs: string[]; env: Record<string, string> };
+    expect(execForm(runtime.instructions.find((i) => i.cmd === "CMD")!.args)).toEqual(["node", ...rt.nodeArgs, "server.js"]);
+    const envs = Object.assign({}, ...runtime.instructions.filter((i) => i.cmd === "ENV").map((i) => keyValues(i.args)));
+    for (const [k, v] of Object.entries(rt.env)) expect(envs[k]).toBe(v);
   });
 
   it("holds no secrets and wires the commit through a build argument", () => {
