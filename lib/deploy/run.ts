@@ -270,13 +270,15 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
     await ctx.step("up", async () => {
       for (const p of prepared.filter((x) => x.change === "removed")) {
         ctx.log(`${p.stack}: removed in ${to}; compose down (volumes kept).`);
-        await composeDown(p.dir, p.stack, { onLine: (l) => ctx.log(`${p.stack} | ${l}`, "stdout") });
+        await composeDown(p.dir, p.stack, { onLine: (l) => ctx.log(`${p.stack} | ${l}`, "stdout"), signal: ctx.signal });
       }
       const ups = prepared.filter((x) => x.change !== "removed");
       await pool(ups, c.DEPLOY_PARALLEL, async (p) => {
         await composeUp(p.dir, p.stack, {
           files: p.overrides,
           onLine: (l) => ctx.log(`${p.stack} | ${l}`, "stdout"),
+          // DEPLOY_TIMEOUT stops a hung `up` too, so an automatic rollback never runs Compose beside it.
+          signal: ctx.signal,
         });
       });
       invalidateContainers();
