@@ -79,7 +79,7 @@ export async function collectMetrics(now = new Date()): Promise<string> {
       "1 when a dependency answers (ok or degraded), 0 when it is down; unconfigured dependencies (Kuma without KUMA_URL) are absent.",
       report.dependencies
         .filter((x) => x.status !== "unconfigured")
-        .map((x) => ({ labels: { dependency: DEPENDENCY_LABEL[x.name] ?? x.name, status: x.status }, value: x.status === "down" ? 0 : 1 })),
+        .map((x) => ({ labels: { dependency: DEPENDENCY_LABEL[x.name] ?? x.name }, value: x.status === "down" ? 0 : 1 })),
     )
     .gauge(
       "oresi_seconds_since_last_sync",

@@ -126,8 +126,8 @@ describe("GET /api/metrics after a real rollout", () => {
     expect(m.get("oresi_verification_failures_total")!.samples).toEqual([]);
     expect(m.get("oresi_auto_rollbacks_total")!.samples).toEqual([]);
     expect(m.get("oresi_drifted_stacks")!.samples).toEqual([{ name: "oresi_drifted_stacks", labels: {}, value: 0 }]);
-    const deps = Object.fromEntries(m.get("oresi_dependency_up")!.samples.map((s) => [s.labels.dependency, [s.value, s.labels.status]]));
-    expect(deps).toEqual({ git_repo: [1, "ok"], docker: [1, "ok"], database: [1, "ok"] }); // Kuma is not configured: absent
+    const deps = Object.fromEntries(m.get("oresi_dependency_up")!.samples.map((s) => [s.labels.dependency, s.value]));
+    expect(deps).toEqual({ git_repo: 1, docker: 1, database: 1 }); // Kuma is not configured: absent
     expect(m.get("oresi_seconds_since_last_sync")!.samples).toEqual([]); // no sync has run in this data folder
   });
 
@@ -144,6 +144,23 @@ describe("GET /api/metrics after a real rollout", () => {
     const counts = m.get("oresi_deployment_duration_seconds")!.samples.filter((s) => s.name.endsWith("_count"));
     expect(Object.fromEntries(counts.map((c) => [c.labels.kind, c.value]))).toEqual({ rollback: 1, rollout: 2 });
   }, 120_000);
+});
+
+describe("GET /api/metrics when a dependency is down", () => {
+  it("reports the stacks repository as 0 when STACKS_DIR is not a git repository", async () => {
+    const dir = repo.dir;
+    setEnv({ STACKS_DIR: makeTempDir("not-a-repo") });
+    invalidateStatus();
+    try {
+      const m = parseExposition(await (await call(metricsGET, "/api/metrics", bearer(WIDGET_KEY))).text());
+      const deps = Object.fromEntries(m.get("oresi_dependency_up")!.samples.map((s) => [s.labels.dependency, s.value]));
+      expect(deps).toMatchObject({ git_repo: 0, docker: 1, database: 1 });
+    } finally {
+      setEnv({ STACKS_DIR: dir });
+      invalidateStatus();
+      invalidateStacksReport();
+    }
+  });
 });
 
 describe("GET /api/widget", () => {
