@@ -8,9 +8,9 @@ function threshold(): number {
   return order[l] ?? order.info;
 }
 
-function write(level: Level, msg: string, fields?: Record<string, unknown>) {
-  if (order[level] < threshold()) return;
-  const line = JSON.stringify({ t: new Date().toISOString(), level, msg: redact(msg), ...(fields ? redactFields(fields) : {}) });
+function write(level: Level, msg: string, fields?: Record<string, unknown>, raw = false) {
+  if (order[level] < threshold() && !raw) return;
+  const line = JSON.stringify({ t: new Date().toISOString(), level, msg: raw ? msg : redact(msg), ...(fields ? redactFields(fields) : {}) });
   (level === "error" || level === "warn" ? process.stderr : process.stdout).write(line + "\n");
 }
 
@@ -29,4 +29,9 @@ export const logger = {
   info: (msg: string, f?: Record<string, unknown>) => write("info", msg, f),
   warn: (msg: string, f?: Record<string, unknown>) => write("warn", msg, f),
   error: (msg: string, f?: Record<string, unknown>) => write("error", msg, f),
+  /**
+   * A line that must reach the operator in clear, whatever LOG_LEVEL says: only the first-run
+   * admin password, which is shown this once (never use it for anything else).
+   */
+  unmaskedOnce: (msg: string) => write("warn", msg, undefined, true),
 };

@@ -235,7 +235,20 @@ describe("secrets, first run and cookies", () => {
     const saveUsers = process.env.USERS;
     setEnv({ USERS: undefined });
     try {
-      const a = await ensureFirstRunAdmin();
+      // The log line must carry the password in clear (the log is masked everywhere else).
+      const lines: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+      let a: Awaited<ReturnType<typeof ensureFirstRunAdmin>>;
+      try {
+        a = await ensureFirstRunAdmin();
+      } finally {
+        process.stderr.write = write;
+      }
+      const printed = /initial admin password (\S+)/.exec(lines.join(""))?.[1];
+      expect(printed).toMatch(/^[A-Za-z0-9_-]{20}$/);
+      const { verifyPassword } = await import("./passwords");
+      expect(await verifyPassword(printed!, a!.hash)).toBe(true);
       expect(a?.name).toBe("admin");
       expect(fs.statSync(path.join(dataDir, FIRST_RUN_FILE)).mode & 0o777).toBe(0o600);
       expect((await ensureFirstRunAdmin())?.hash).toBe(a?.hash);

@@ -39,7 +39,7 @@ export async function ensureFirstRunAdmin(): Promise<{ name: string; hash: strin
     const theirs = fs.readFileSync(file, "utf8").trim();
     return { name: FIRST_RUN_USER, hash: theirs };
   }
-  logger.warn(
+  logger.unmaskedOnce(
     `First run: no ADMIN_USER is configured, so an account was created. Sign in as "${FIRST_RUN_USER}" with the initial admin password ${password} ` +
       `(shown only this once; its hash is in ${file}). Set ADMIN_USER and ADMIN_PASSWORD_HASH to replace it.`,
   );
