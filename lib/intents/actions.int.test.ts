@@ -12,6 +12,7 @@ import { invalidateContainers, listContainers } from "../docker/containers";
 import { invalidateRepoState } from "../git/state";
 import { getDeployment } from "../deploy";
 import { upAll, waitFinished } from "../deploy/testing";
+import { resetSingleton } from "../singleton";
 import { reloadIntents } from "./load";
 import { GET as previewRoute, POST as runRoute } from "@/app/api/intents/[name]/route";
 import { POST as chatRoute } from "@/app/api/chatops/route";
@@ -73,7 +74,15 @@ describe("default intents on real git and Docker", () => {
   it("rollout: 202 {id,url}, the release runs, the run is audited with the deployment", async () => {
     const pv = await preview("rollout", "?to=v1.1.0");
     expect(pv.status).toBe(200);
-    expect(pv.body.confirm).toBe("Roll out v1.1.0 (now v1.0.0)?");
+    // The confirm text a bot gets carries the rollout preview: what happens to each service.
+    expect(pv.body.question).toBe("Roll out v1.1.0 (now v1.0.0)?");
+    expect(pv.body.deployment).toMatchObject({ kind: "rollout", from: "v1.0.0", to: "v1.1.0", counts: { recreated: 1, created: 0, removed: 0, untouched: 2 } });
+    expect(pv.body.deployment.stacks.find((s: { stack: string }) => s.stack === repo.stack("web"))).toMatchObject({
+      change: "changed",
+      services: [{ service: "app", action: "recreated", from: "oresi-test/web:1.0.0", to: "oresi-test/web:1.1.0" }],
+    });
+    expect(pv.body.confirm).toBe(`Roll out v1.1.0 (now v1.0.0)? ${pv.body.deployment.summary}`);
+    expect(pv.body.confirm).toMatch(/\? 1 service recreated: .*oresi-test\/web 1\.0\.0 → 1\.1\.0.*; 2 untouched/);
     const r = await run("rollout", { to: "v1.1.0" });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ intent: "rollout", kind: "rollout", from: "v1.0.0", to: "v1.1.0", url: `/deployments/${r.body.id}` });
@@ -92,10 +101,38 @@ describe("default intents on real git and Docker", () => {
     expect(count()).toBe(before);
   });
 
+  it("a preview that fails leaves the confirm text as it was, saying why (the preview is advisory)", async () => {
+    // The engine is unreachable: the preview cannot read what runs, the confirm text still answers.
+    const host = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${makeTempDir("no-docker")}/docker.sock`;
+    reloadConfig();
+    resetSingleton("docker");
+    invalidateContainers();
+    try {
+      const pv = await preview("rollout", "?to=v1.0.0");
+      expect(pv.status, JSON.stringify(pv.body)).toBe(200);
+      expect(pv.body.question).toBe("Roll out v1.0.0 (now v1.1.0)?");
+      expect(pv.body.deployment).toBeNull();
+      expect(pv.body.confirm).toMatch(/^Roll out v1\.0\.0 \(now v1\.1\.0\)\? \(preview unavailable: .+\)$/);
+    } finally {
+      if (host === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = host;
+      reloadConfig();
+      resetSingleton("docker");
+      invalidateContainers();
+    }
+    // A restart-stack (no deployment) has no preview: its confirm text is the intent's alone.
+    const rs = await preview("restart-stack", `?stack=${repo.stack("api")}`);
+    expect(rs.body).toMatchObject({ confirm: `Restart every container of ${repo.stack("api")}?`, question: `Restart every container of ${repo.stack("api")}?`, deployment: null });
+  });
+
   it("rollback: the confirm text is the intent's, rendered with the plan; chat starts it for the chat user", async () => {
     const pv = await preview("rollback");
     expect(pv.status).toBe(200);
-    expect(pv.body.confirm).toBe("Roll back v1.1.0 to v1.0.0?");
+    expect(pv.body.question).toBe("Roll back v1.1.0 to v1.0.0?");
+    expect(pv.body.deployment).toMatchObject({ kind: "rollback", from: "v1.1.0", to: "v1.0.0", counts: { recreated: 1, untouched: 2 } });
+    expect(pv.body.confirm).toBe(`Roll back v1.1.0 to v1.0.0? ${pv.body.deployment.summary}`);
+    expect(pv.body.confirm).toMatch(/\? 1 service recreated: .*oresi-test\/web 1\.1\.0 → 1\.0\.0.*; 2 untouched/);
     expect(pv.body.details).toBe(`1 stack: ${repo.stack("web")} — oresi-test/web 1.1.0 → 1.0.0`);
     const before = count();
     const wrong = await chat("roll back to v1.1.0");
@@ -187,7 +224,7 @@ describe("default intents on real git and Docker", () => {
     expect(repo.git("tag", "--list", "v1.4.0")).toBe("");
     const pv = await preview("rollout", "?to=v1.4.0");
     expect(pv.status, JSON.stringify(pv.body)).toBe(200);
-    expect(pv.body.confirm).toMatch(/^Roll out v1\.4\.0 \(now v1\.\d\.\d\)\?$/);
+    expect(pv.body.question).toMatch(/^Roll out v1\.4\.0 \(now v1\.\d\.\d\)\?$/);
     expect(repo.git("tag", "--list", "v1.4.0")).toBe("v1.4.0");
   });
 

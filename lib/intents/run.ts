@@ -1,6 +1,7 @@
 import "server-only";
 import { audit } from "../audit/record";
 import { AppError, isAppError } from "../errors";
+import { logger } from "../logger";
 import type { Caller } from "../access/caller";
 import { hasRole, ROLES, type Role } from "../access/roles";
 import { ACTION_IMPL, type ActionResult } from "./actions";
@@ -10,6 +11,7 @@ import { resolveParams } from "./params";
 import { intentView, type Intent, type IntentView } from "./schema";
 import { renderTemplate } from "./template";
 import type { ParamValue } from "./values";
+import type { DeploymentPreview } from "../deploy/preview-types";
 
 /** Roles an intent names are minimums: a caller may run it when their role is listed or ranks above a listed one. */
 export function mayRun(intent: Pick<Intent, "roles">, role: Role | null | undefined): boolean {
@@ -39,10 +41,33 @@ export interface IntentPreview {
   intent: IntentView;
   params: Record<string, ParamValue>;
   current: string | null;
-  /** The intent's confirm text with the parameters filled in (null when it has none). */
+  /**
+   * The intent's confirm text with the parameters filled in (null when it has none); for a
+   * rollout or rollback followed by the preview's summary ("… 1 service recreated: …; 2 untouched"),
+   * or by "(preview unavailable: <why>)".
+   */
   confirm: string | null;
+  /** The confirm text alone, without the preview (the dialog's title; the dialog shows the preview itself). */
+  question: string | null;
   /** What will change, when the action can tell in advance (a rollback's plan). */
   details: string | null;
+  /** The rollout preview of a rollout or rollback (null: another action, or the preview failed). */
+  deployment: DeploymentPreview | null;
+}
+
+/** What the rollout/rollback would do; advisory, so a failure is a message, never an error. */
+async function deploymentPreview(action: Intent["action"], to: ParamValue | undefined): Promise<{ preview: DeploymentPreview | null; error: string | null }> {
+  if (action !== "rollout" && action !== "rollback") return { preview: null, error: null };
+  try {
+    // Loaded lazily: the preview pulls in Compose and the stacks' desired state.
+    const { previewDeployment } = await import("../deploy/preview");
+    const preview = await previewDeployment(action === "rollout" ? { kind: "rollout", to: String(to) } : { kind: "rollback" });
+    return { preview, error: null };
+  } catch (e) {
+    if (!isAppError(e)) logger.warn("rollout preview failed", { err: e as Error });
+    const message = isAppError(e) ? e.message : "the preview could not be computed; the server log says why";
+    return { preview: null, error: message.replace(/\.$/, "") };
+  }
 }
 
 /** Resolve the parameters and render the confirm text, running nothing. */
@@ -56,8 +81,12 @@ export async function previewIntent(name: string, raw: unknown, caller: Caller):
     const plan = ctx.rollbackPlan();
     if (plan.available && plan.target?.release === shown.to) details = plan.summary || null;
   }
-  const confirm = intent.confirm ? renderTemplate(intent.confirm, { ...shown, current: current ?? "nothing deployed", user: caller.onBehalfOf ?? caller.name, title: intent.title }) : null;
-  return { intent: intentView(intent), params: shown, current, confirm, details };
+  const question = intent.confirm ? renderTemplate(intent.confirm, { ...shown, current: current ?? "nothing deployed", user: caller.onBehalfOf ?? caller.name, title: intent.title }) : null;
+  const dp = await deploymentPreview(intent.action, shown.to);
+  let confirm = question;
+  if (question && dp.preview) confirm = `${question} ${dp.preview.summary}`;
+  else if (question && dp.error) confirm = `${question} (preview unavailable: ${dp.error})`;
+  return { intent: intentView(intent), params: shown, current, confirm, question, details, deployment: dp.preview };
 }
 
 export interface RunOutcome extends ActionResult {
