@@ -5,27 +5,29 @@ import path from "node:path";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { logger } from "../logger";
-import { composeConfig, composeDown, composeUp, type ComposeService } from "../docker/compose";
-import { invalidateContainers } from "../docker/containers";
+import { composeDown, composeUp } from "../docker/compose";
+import { invalidateContainers, listContainers } from "../docker/containers";
 import { imageInspect, pullImage } from "../docker/images";
 import { parseXOresi, type XOresi } from "../docker/x-oresi";
-import { exportStackAt, readFileAt, type StackFiles } from "../git/read";
-import type { Sha } from "../git/refs";
+import { exportStackAt, type StackFiles } from "../git/read";
 import { describeMovedTag, fetchOrigin } from "../git/remote";
-import { checkoutDetached, dirtyFiles, repoState, workTreeSnapshot } from "../git/state";
+import { checkoutDetached, dirtyFiles, workTreeSnapshot } from "../git/state";
 import { listReleases, resolveRelease } from "../git/tags";
 import { DeploymentContext } from "./context";
 import { emitFinished } from "./events";
 import { putOnHold } from "./holds";
 import { releaseLock, transferLock } from "./lock";
 import { newDeploymentId } from "./ids";
+import { currentServices, planChanges } from "./plan-changes";
 import { captureServices, planPins, writePinOverride, type Pin } from "./pins";
-import { deployedChain, diffServices } from "./plan";
-import { diffTrees, loadTree, mergeChanges, type Tree } from "./stack-diff";
-import { historyRows, updateDeployment } from "./store";
-import type { Deployment, ServiceImage, StackChange, StepName, Verification, VerificationRow } from "./types";
+import { deployedChain } from "./plan";
+import { getDeploymentRow, historyRows, updateDeployment } from "./store";
+import { previewPlan } from "./preview";
+import { comparePreview } from "./preview-plan";
+import type { Deployment, StackChange, StepName, Verification, VerificationRow } from "./types";
 import { verifyContainers, type StackToVerify } from "./verify";
 import { verifyExtras } from "./verify-extras";
+import { desiredConfig, type ConfigPart } from "../stacks/desired";
 
 // The step runner: fetch → resolve → live edits → plan → pre-flight → switch → up → verify.
 // Nothing running is touched before `switch`; a failure after it triggers the automatic
@@ -40,7 +42,7 @@ interface Prepared {
   stack: string;
   change: StackChange["change"];
   dir: string;
-  services: ComposeService[];
+  services: ConfigPart["services"];
   settings: XOresi;
   overrides: string[];
 }
@@ -104,11 +106,6 @@ function tmpDir(id: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `oresi-${id}-`));
 }
 
-/** The recorded services of the deployment that currently counts as deployed. */
-function currentServices(): ServiceImage[] {
-  const chain = deployedChain(historyRows());
-  return chain[chain.length - 1]?.services ?? [];
-}
 
 export async function runDeployment(id: string, opts: RunOptions): Promise<Deployment> {
   const ctx = new BoundedContext(id);
@@ -158,22 +155,9 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
     }, (n) => (n ? `${n} live edits overridden (force)` : "work tree clean"));
 
     const plan = await ctx.step("plan", async () => {
-      const target = await loadTree(sha);
-      const state = await repoState(0);
-      const deployedSha = (d0.from && (await listReleases()).byTag.get(d0.from)?.sha) || null;
-      const bases = [...new Set([deployedSha, state.head].filter((x): x is Sha => !!x))];
-      const trees = new Map<string, Tree>();
-      for (const b of bases) trees.set(b, b === sha ? target : await loadTree(b));
-      let changes = bases.length ? mergeChanges(bases.map((b) => diffTrees(trees.get(b)!, target))) : diffTrees(null, target);
-      const exact = opts.exactFrom ? (historyRows().find((h) => h.id === opts.exactFrom)?.services ?? null) : null;
-      if (exact) {
-        // Exact release: a stack whose recorded images differ from what runs now is switched too.
-        const extra = diffServices(currentServices(), exact).filter((s) => target.stacks.some((t) => t.name === s.stack) && !changes.some((x) => x.stack === s.stack));
-        if (extra.length) {
-          ctx.log(`Also switching ${extra.map((s) => s.stack).join(", ")}: their recorded images differ from what runs now.`);
-          changes = mergeChanges([changes, extra.map((s) => ({ stack: s.stack, change: "changed" as const }))]);
-        }
-      }
+      const p = await planChanges(sha, d0.from, opts.exactFrom);
+      const { target, changes } = p;
+      if (p.alsoSwitched.length) ctx.log(`Also switching ${p.alsoSwitched.join(", ")}: their recorded images differ from what runs now.`);
       updateDeployment(id, { stacks: changes });
       const unchanged = target.stacks.filter((s) => !changes.some((x) => x.stack === s.name)).map((s) => s.name);
       ctx.log(
@@ -181,7 +165,16 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
           ? `${changes.length} stack${changes.length === 1 ? "" : "s"} change: ${changes.map((x) => `${x.stack} (${x.change})`).join(", ")}; unchanged, not touched: ${unchanged.join(", ") || "none"}.`
           : "No stack changes between the deployed release and the target; nothing to bring up.",
       );
-      return { target, trees, changes, exact };
+      // The preview of what `up` will do, recorded so that afterwards the record says whether it
+      // happened so. Advisory: a preview that cannot be computed never stops the deployment.
+      try {
+        const pv = await previewPlan(d0.kind === "rollback" ? "rollback" : "rollout", d0.from, to, sha, p);
+        updateDeployment(id, { preview: pv });
+        ctx.log(`Preview: ${pv.summary}.`);
+      } catch (e) {
+        ctx.log(`No preview (${(e as Error).message}); going on.`, "warn");
+      }
+      return p;
     }, (p) => `${p.changes.length} stack(s) change`);
 
     work = tmpDir(id);
@@ -199,16 +192,21 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
           continue;
         }
         const files: StackFiles = plan.target.stacks.find((s) => s.name === ch.stack)!;
-        const dir = await exportStackAt(sha, files, work!);
-        let services: ComposeService[];
+        // Compose's config at the release, cached per (stack, commit): warm after a preview or an
+        // earlier view of the release, so a click spends no time in `compose config`.
+        let cfg: ConfigPart;
         try {
-          services = (await composeConfig(dir, ch.stack, { timeoutMs: 60_000 })).services;
+          cfg = await desiredConfig(sha, files);
         } catch (e) {
           problems.push(`${ch.stack}: compose config failed at ${to}: ${(e as Error).message}`);
           continue;
         }
-        const text = (await readFileAt(sha, files.composeFile)) ?? "";
-        const x = parseXOresi(text);
+        if (cfg.error) {
+          problems.push(`${ch.stack}: compose config failed at ${to}: ${cfg.error}`);
+          continue;
+        }
+        const services = cfg.services;
+        const x = parseXOresi(cfg.composeText);
         if (x.error) problems.push(`${ch.stack}: ${x.error}`);
         let overrides: string[] = [];
         if (plan.exact) {
@@ -267,6 +265,7 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
       }
     }, (s) => `HEAD at ${to} (${s.slice(0, 12)}, detached)`);
 
+    const upStartedMs = Date.now();
     await ctx.step("up", async () => {
       for (const p of prepared.filter((x) => x.change === "removed")) {
         ctx.log(`${p.stack}: removed in ${to}; compose down (volumes kept).`);
@@ -282,6 +281,16 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
         });
       });
       invalidateContainers();
+      const pv = getDeploymentRow(id)?.preview;
+      if (pv) {
+        const names = new Set(prepared.map((x) => x.stack));
+        const observed = (await listContainers())
+          .filter((c) => c.project && names.has(c.project) && c.service && !c.oneoff)
+          .map((c) => ({ stack: c.project!, service: c.service!, created: c.created }));
+        const outcome = comparePreview(pv, observed, upStartedMs);
+        updateDeployment(id, { preview: { ...pv, outcome } });
+        ctx.log(outcome.matched ? "What happened matched the preview." : `What happened differs from the preview: ${outcome.mismatches.join("; ")}.`, outcome.matched ? "info" : "warn");
+      }
       return ups.length;
     }, (n) => `${n} stack(s) up`);
 
@@ -323,7 +332,10 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
     const kept = currentServices().filter((s) => !changedNames.has(s.stack) && plan.target.stacks.some((t) => t.name === s.stack));
     const services = [...kept, ...fresh].sort((a, b) => `${a.stack}/${a.service}`.localeCompare(`${b.stack}/${b.service}`));
     ctx.log(`Succeeded: ${to} runs verified (${verification.summary}).`);
-    return finish(id, { status: "succeeded", services, finished: true });
+    const done = finish(id, { status: "succeeded", services, finished: true });
+    // The next "Roll back" should find Compose's config and hashes cached: compute its preview now.
+    setTimeout(() => void import("./preview").then((m) => m.previewDeployment({ kind: "rollback" })).catch(() => {}), 0).unref();
+    return done;
   } catch (e) {
     ctx.skipRest();
     const msg = (e as Error).message;

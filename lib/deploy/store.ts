@@ -6,6 +6,7 @@ import type {
   Actor,
   Deployment,
   DeploymentKind,
+  DeploymentPreviewRecord,
   DeploymentStatus,
   LogLine,
   ServiceImage,
@@ -41,6 +42,7 @@ interface Row {
   rollback_of: string | null;
   rolled_back_by: string | null;
   pid: number | null;
+  preview: string | null;
 }
 
 export function freshSteps(): Step[] {
@@ -70,6 +72,7 @@ export function toDeployment(r: Row): Deployment {
     services: r.services ? (JSON.parse(r.services) as ServiceImage[]) : null,
     rollbackOf: r.rollback_of,
     rolledBackBy: r.rolled_back_by,
+    preview: r.preview ? (JSON.parse(r.preview) as DeploymentPreviewRecord) : null,
     url: `/deployments/${r.id}`,
   };
 }
@@ -133,6 +136,7 @@ export interface DeploymentPatch {
   verification?: Verification | null;
   services?: ServiceImage[] | null;
   rolledBackBy?: string | null;
+  preview?: DeploymentPreviewRecord | null;
   finished?: boolean;
 }
 
@@ -147,6 +151,7 @@ const COLUMNS: Record<keyof Omit<DeploymentPatch, "finished">, [string, (v: unkn
   verification: ["verification", (v) => (v ? JSON.stringify(v) : null)],
   services: ["services", (v) => (v ? JSON.stringify(v) : null)],
   rolledBackBy: ["rolled_back_by", (v) => v],
+  preview: ["preview", (v) => (v ? JSON.stringify(v) : null)],
 };
 
 /** Write a change to a deployment and publish the new state. */

@@ -1,5 +1,6 @@
 // Shapes of a deployment as stored in SQLite and returned by the API.
 // Pure types: shared by lib/deploy, the route handlers and the pages.
+import type { DeploymentPreview, PreviewOutcome } from "./preview-types";
 
 export const DEPLOYMENT_KINDS = ["rollout", "rollback", "sync", "adopt"] as const;
 export type DeploymentKind = (typeof DEPLOYMENT_KINDS)[number];
@@ -98,8 +99,12 @@ export interface Deployment {
   services: ServiceImage[] | null;
   rollbackOf: string | null;
   rolledBackBy: string | null;
+  /** What the preview said would happen (computed at the plan step) and, after `up`, whether it did. */
+  preview: DeploymentPreviewRecord | null;
   url: string;
 }
+
+export type DeploymentPreviewRecord = DeploymentPreview & { outcome?: PreviewOutcome };
 
 export interface LogLine {
   id: number;

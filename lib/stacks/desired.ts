@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import YAML from "yaml";
 import { config } from "../config";
 import { deployedRelease } from "../deploy/deployed";
 import { AppError } from "../errors";
@@ -97,20 +98,26 @@ async function limited<T>(fn: () => Promise<T>, max = 3): Promise<T> {
   }
 }
 
-interface ConfigPart {
+export interface ConfigPart {
   composeText: string;
   services: { name: string; image: string | null; build: boolean }[];
+  /** Each service as Compose normalized it (`config`): what the preview compares to say why a service is recreated. */
+  definitions: Record<string, Record<string, unknown>>;
   error?: string;
 }
 
 type StackMode = "folder" | "export";
 
-/** "folder" when the work tree is at the commit with nothing edited in the stack folder, else "export". */
-async function stackMode(commit: Sha, files: StackFiles): Promise<StackMode> {
+/**
+ * "folder" when the work tree is at the commit with nothing edited in the stack folder, else
+ * "export". The cache key says what the result depends on: in an export, Compose reads
+ * relative env_file:/extends: files from the work tree, so the key names its HEAD too.
+ */
+async function stackMode(commit: Sha, files: StackFiles): Promise<{ mode: StackMode; key: string }> {
   const st = await repoState(2000).catch(() => null);
   const real = path.join(config().stacksDir, files.name);
   const edited = st?.dirtyFiles.some((f) => f === files.name || f.startsWith(`${files.name}/`));
-  return st?.head === commit && !edited && fs.existsSync(real) ? "folder" : "export";
+  return st?.head === commit && !edited && fs.existsSync(real) ? { mode: "folder", key: "folder" } : { mode: "export", key: `export:${st?.head ?? "-"}${edited ? "+edits" : ""}` };
 }
 
 type StackOpts = { files?: string[]; profiles?: string[]; envFile?: string; projectDirectory?: string };
@@ -153,17 +160,25 @@ async function withStack<T>(commit: Sha, files: StackFiles, mode: StackMode, fn:
 const configCache = singleton("stacks.desired.config", () => new Map<string, Promise<ConfigPart>>());
 const hashCache = singleton("stacks.desired.hash", () => new Map<string, Promise<Record<string, string>>>());
 
+/** The stack's Compose config at a commit (validated by Compose; cached per stack and commit for good). */
+export async function desiredConfig(commit: Sha, files: StackFiles): Promise<ConfigPart> {
+  return configAt(commit, files);
+}
+
 async function configAt(commit: Sha, files: StackFiles): Promise<ConfigPart> {
-  const mode = await stackMode(commit, files);
-  return memo(configCache, `${files.name}@${commit}@${mode}`, () =>
+  const { mode, key } = await stackMode(commit, files);
+  return memo(configCache, `${files.name}@${commit}@${key}`, () =>
     limited(async () => {
       stats.computed++;
       const text = (await readFilesAt(commit, [files.composeFile])).get(files.composeFile)?.toString("utf8") ?? "";
       try {
         const cfg = await withStack(commit, files, mode, (dir, opts) => composeConfig(dir, files.name, opts));
-        return { composeText: text, services: cfg.services.map((s) => ({ name: s.name, image: s.image, build: s.build })) };
+        const doc = YAML.parse(cfg.text) as { services?: Record<string, Record<string, unknown>> } | null;
+        const names = new Set(cfg.services.map((s) => s.name));
+        const definitions = Object.fromEntries(Object.entries(doc?.services ?? {}).filter(([n]) => names.has(n)));
+        return { composeText: text, services: cfg.services.map((s) => ({ name: s.name, image: s.image, build: s.build })), definitions };
       } catch (e) {
-        if ((e as { code?: string }).code === "upstream_error") return { composeText: text, services: [], error: (e as Error).message };
+        if ((e as { code?: string }).code === "upstream_error") return { composeText: text, services: [], definitions: {}, error: (e as Error).message };
         throw e;
       }
     }),
@@ -177,8 +192,8 @@ async function configAt(commit: Sha, files: StackFiles): Promise<ConfigPart> {
 async function hashesAt(commit: Sha, files: StackFiles, cfg: ConfigPart, images: ImageInfo[]): Promise<Record<string, string>> {
   const v1 = (await detectCompose()).major === 1;
   const ids = v1 ? cfg.services.map((s) => (s.image ? (imageForTag(images, s.image)?.id.slice(7, 19) ?? "-") : "b")).join(",") : "";
-  const mode = await stackMode(commit, files);
-  return memo(hashCache, `${files.name}@${commit}@${mode}#${ids}`, () =>
+  const { mode, key } = await stackMode(commit, files);
+  return memo(hashCache, `${files.name}@${commit}@${key}#${ids}`, () =>
     limited(async () => {
       stats.computed++;
       return withStack(commit, files, mode, (dir, opts) => configHashes(dir, files.name, opts)).catch((e) => {

@@ -120,4 +120,9 @@ export const migrations: Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: "deployments: the rollout preview and its outcome",
+    sql: `ALTER TABLE deployments ADD COLUMN preview TEXT;`,
+  },
 ];

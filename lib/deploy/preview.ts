@@ -1,0 +1,91 @@
+import "server-only";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { listContainers, listImages } from "../docker/containers";
+import type { ContainerInfo, ImageInfo } from "../docker/types";
+import { releaseTag, type Sha } from "../git/refs";
+import { repoState } from "../git/state";
+import { resolveRelease } from "../git/tags";
+import { desiredConfig, desiredStack } from "../stacks/desired";
+import { deployedRelease } from "./deployed";
+import { planRollback } from "./plan";
+import { planChanges, type ChangePlan } from "./plan-changes";
+import { planPins } from "./pins";
+import { allServices, classifyStack, summarizePreview, type RunningContainer } from "./preview-plan";
+import type { DeploymentPreview, PreviewStack } from "./preview-types";
+import { historyRows } from "./store";
+
+// What a rollout or rollback will do, before anything changes: the engine's own plan (which
+// stacks `up` runs in), then per service Compose's config hash at the target against the
+// running container's com.docker.compose.config-hash label, the very test Compose applies.
+// Config and hashes come from the per-(stack, commit) cache, which pre-flight then reuses.
+
+export const previewQuerySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("rollout"), to: z.string().min(1).max(128) }).strict(),
+  z.object({ kind: z.literal("rollback") }).strict(),
+]);
+export type PreviewInput = z.input<typeof previewQuerySchema>;
+
+const running = (cs: ContainerInfo[], stack: string): RunningContainer[] =>
+  cs.filter((c) => c.project === stack && !c.oneoff && c.service).map((c) => ({ service: c.service!, image: c.image, configHash: c.configHash }));
+
+/** The preview for a plan the engine made (also called by the engine at its plan step). */
+export async function previewPlan(kind: DeploymentPreview["kind"], from: string | null, to: string, sha: Sha, plan: ChangePlan): Promise<DeploymentPreview> {
+  const [containers, images] = await Promise.all([listContainers(), listImages().catch(() => [] as ImageInfo[])]);
+  const base = [...plan.trees.values()][0] ?? null;
+  const stacks: PreviewStack[] = [];
+  for (const ch of plan.changes) {
+    const here = running(containers, ch.stack);
+    if (ch.change === "removed") {
+      stacks.push({ stack: ch.stack, change: "removed", services: allServices(here, "removed") });
+      continue;
+    }
+    const files = plan.target.stacks.find((s) => s.name === ch.stack)!;
+    const cfg = await desiredConfig(sha, files);
+    if (cfg.error) {
+      stacks.push({ stack: ch.stack, change: ch.change, services: [], error: cfg.error });
+      continue;
+    }
+    const want = await desiredStack(sha, files, images);
+    const baseFiles = base?.stacks.find((s) => s.name === ch.stack);
+    let sides = null;
+    if (base && baseFiles) {
+      const [bc, bs] = await Promise.all([desiredConfig(base.sha, baseFiles), desiredStack(base.sha, baseFiles, images)]).catch(() => [null, null] as const);
+      if (bc && bs && !bc.error) sides = { definitions: bc.definitions, hashes: Object.fromEntries(bs.services.map((s) => [s.name, s.configHash])) };
+    }
+    const pinned = new Map<string, string>();
+    if (plan.exact) {
+      const r = await planPins(ch.stack, plan.exact, new Map(cfg.services.map((s) => [s.name, s.image])));
+      for (const p of r.pins) pinned.set(p.service, p.pinned);
+    }
+    stacks.push({
+      stack: ch.stack,
+      change: ch.change,
+      services: classifyStack({ target: want.services, targetDefinitions: cfg.definitions, base: sides, running: here, pinned }),
+    });
+  }
+  for (const s of plan.target.stacks) {
+    if (plan.changes.some((c) => c.stack === s.name)) continue;
+    stacks.push({ stack: s.name, change: "unchanged", services: allServices(running(containers, s.name), "untouched") });
+  }
+  stacks.sort((a, b) => Number(a.change === "unchanged") - Number(b.change === "unchanged") || a.stack.localeCompare(b.stack));
+  return { kind, from, to, toSha: sha, stacks, ...summarizePreview(stacks) };
+}
+
+/** GET /api/deployments/preview: what "Roll out vX.Y.Z" or "Roll back" would do now. Changes nothing. */
+export async function previewDeployment(input: PreviewInput): Promise<DeploymentPreview> {
+  const body = previewQuerySchema.parse(input);
+  let to: string;
+  let exactFrom: string | null = null;
+  if (body.kind === "rollback") {
+    const rb = planRollback(historyRows());
+    if (!rb.available || !rb.target) throw new AppError("conflict", `Nothing to roll back to: ${rb.reason}`);
+    to = rb.target.release;
+    exactFrom = rb.target.deploymentId;
+  } else {
+    to = releaseTag(body.to);
+  }
+  const sha = await resolveRelease(to);
+  const from = deployedRelease()?.tag ?? (await repoState()).headRelease ?? null;
+  return previewPlan(body.kind, from, to, sha, await planChanges(sha, from, exactFrom));
+}
