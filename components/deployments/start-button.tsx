@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/access/role";
 import { ConfirmDialog } from "./confirm-dialog";
 import { IntentButton } from "@/components/intents/intent-button";
+import { DeploymentPreviewPanel } from "./deployment-preview";
 
 export type StartBody = { kind: "rollout"; to: string; force?: boolean } | { kind: "rollback"; force?: boolean };
 
@@ -84,6 +85,7 @@ export function StartDeploymentButton({
         }}
       >
         {summary}
+        {open ? <DeploymentPreviewPanel target={body.kind === "rollout" ? { kind: "rollout", to: body.to } : { kind: "rollback" }} /> : null}
       </ConfirmDialog>
     </>
   );
@@ -92,7 +94,7 @@ export function StartDeploymentButton({
 /** "Roll back to vX" with the plan's summary; runs the `rollback` intent (its confirm text is the dialog's title). */
 export function RollbackButton({ to, summary }: { to: string; summary: string }) {
   return (
-    <IntentButton intent="rollback" variant="danger" summary={<p data-testid="rollback-summary">{summary}</p>}>
+    <IntentButton intent="rollback" variant="danger" summary={<p data-testid="rollback-summary">{summary}</p>} deployment={{ kind: "rollback" }}>
       {`Roll back to ${to}`}
     </IntentButton>
   );
@@ -101,7 +103,7 @@ export function RollbackButton({ to, summary }: { to: string; summary: string })
 /** "Roll out vY" with what the release changes; runs the `rollout` intent (its confirm text is the dialog's title). */
 export function RolloutButton({ to, summary, label, variant = "primary" }: { to: string; summary: ReactNode; label?: ReactNode; variant?: "primary" | "secondary" }) {
   return (
-    <IntentButton intent="rollout" params={{ to }} variant={variant} summary={summary}>
+    <IntentButton intent="rollout" params={{ to }} variant={variant} summary={summary} deployment={{ kind: "rollout", to }}>
       {label ?? `Roll out ${to}`}
     </IntentButton>
   );

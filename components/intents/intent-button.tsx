@@ -11,6 +11,9 @@ import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/deployments/confirm-dialog";
 import type { IntentView } from "@/lib/intents/schema";
+import type { DeploymentPreview } from "@/lib/deploy/preview-types";
+import { DeploymentPreviewPanel } from "@/components/deployments/deployment-preview";
+import { deploymentPreviewKey, type PreviewTarget } from "@/lib/queries/preview";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 type Params = Record<string, string | boolean | undefined>;
@@ -20,7 +23,10 @@ export interface IntentPreview {
   params: Record<string, string | boolean>;
   current: string | null;
   confirm: string | null;
+  /** The confirm text without the rollout preview (the dialog's title). */
+  question?: string | null;
   details: string | null;
+  deployment?: DeploymentPreview | null;
 }
 
 interface ApiError {
@@ -65,6 +71,8 @@ export interface IntentButtonProps {
   className?: string;
   /** More about what will change, shown under the intent's confirm text. */
   summary?: ReactNode;
+  /** A rollout or rollback: the dialog shows its preview (GET /api/deployments/preview). */
+  deployment?: PreviewTarget;
   /** Called with the action's answer (after a 2xx). */
   onDone?: (result: Record<string, unknown>) => void;
   /** Open the page the action answered with (a deployment) (default true). */
@@ -72,7 +80,7 @@ export interface IntentButtonProps {
   disabled?: boolean;
 }
 
-export function IntentButton({ intent, params = {}, children, variant = "primary", className, summary, onDone, navigate = true, disabled }: IntentButtonProps) {
+export function IntentButton({ intent, params = {}, children, variant = "primary", className, summary, deployment, onDone, navigate = true, disabled }: IntentButtonProps) {
   const router = useRouter();
   const qc = useQueryClient();
   const intents = useQuery(intentsQuery());
@@ -135,6 +143,9 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
         await run(false); // an intent without a confirm text (verify) runs at once
         return;
       }
+      // The intent's answer carries the rollout preview: seed the dialog's query with it.
+      if (deployment && body.deployment && (deployment.kind === "rollback" || body.deployment.to === deployment.to))
+        qc.setQueryData(deploymentPreviewKey(deployment), body.deployment);
       setPreview(body);
       setBusy(null);
     } catch {
@@ -165,7 +176,7 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
       ) : null}
       <ConfirmDialog
         open={preview !== null}
-        title={preview?.confirm ?? ""}
+        title={preview?.question ?? preview?.confirm ?? ""}
         confirmLabel={typeof label === "string" ? label : (preview?.intent.title ?? "Confirm")}
         danger={variant === "danger"}
         busy={busy === "run"}
@@ -180,6 +191,7 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
           <div data-testid="intent-dialog" data-intent={preview.intent.name} className="flex flex-col gap-1">
             {preview.intent.description ? <p className="text-slate-700 dark:text-slate-300">{preview.intent.description}.</p> : null}
             {summary ?? (preview.details ? <p className="font-mono">{preview.details}</p> : null)}
+            {deployment ? <DeploymentPreviewPanel target={deployment} /> : null}
           </div>
         ) : null}
       </ConfirmDialog>
