@@ -46,6 +46,21 @@ test("roll out v1.1.0 from the browser, watch it verify, roll back to v1.0.0", a
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText("v1.0.0 → v1.1.0");
   await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  // The rollout preview: the web stack's service is recreated with the new image; the others are not touched.
+  const preview = dialog.getByTestId("deployment-preview");
+  await expect(preview).toHaveAttribute("data-state", "ready");
+  await expect(dialog.getByTestId("preview-summary")).toContainText(`1 service recreated: ${web}/app oresi-test/web 1.0.0 → 1.1.0`);
+  await expect(dialog.getByTestId("preview-summary")).toContainText("untouched");
+  const webStack = preview.locator(`li[data-stack="${web}"]`);
+  await expect(webStack).toHaveAttribute("data-change", "changed");
+  const webApp = webStack.locator('li[data-service="app"]');
+  await expect(webApp).toHaveAttribute("data-action", "recreated");
+  await expect(webApp.getByTestId("preview-action")).toHaveText("↻recreated");
+  await expect(webApp).toContainText("oresi-test/web 1.0.0 → 1.1.0");
+  await expect(preview.getByText("2 stacks unchanged, not touched")).toBeVisible();
+  await expect(preview.locator('li[data-change="unchanged"]')).toHaveCount(2);
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await expectAccessible(page);
   await dialog.getByRole("button", { name: "Roll out v1.1.0" }).click();
   await page.waitForURL(/\/deployments\/d-/);
   await expect(page.getByTestId("deployment-status")).toContainText("verified", { timeout: 45_000 });
@@ -63,6 +78,11 @@ test("roll out v1.1.0 from the browser, watch it verify, roll back to v1.0.0", a
   await expectAccessible(page);
   await rollback.click();
   await expect(page.getByTestId("rollback-summary")).toHaveText(`1 stack: ${web} — oresi-test/web 1.1.0 → 1.0.0`);
+  const back = page.getByRole("dialog").getByTestId("deployment-preview");
+  await expect(back).toHaveAttribute("data-state", "ready");
+  await expect(back.locator(`li[data-stack="${web}"] li[data-service="app"]`)).toHaveAttribute("data-action", "recreated");
+  await expect(back.locator(`li[data-stack="${web}"] li[data-service="app"]`)).toContainText("oresi-test/web 1.1.0 → 1.0.0");
+  await expect(back.getByText("2 stacks unchanged, not touched")).toBeVisible();
   await expect(page.getByRole("dialog").getByRole("button", { name: "Cancel" })).toBeFocused();
   await page.getByRole("dialog").getByRole("button", { name: "Roll back to v1.0.0" }).click();
   await page.waitForURL(/\/deployments\/d-/);
@@ -83,4 +103,24 @@ test("the Roll back button is above the fold on a 390 px phone", async ({ page }
   await expect(card).toBeVisible();
   const box = await card.boundingBox();
   expect(box!.y + box!.height).toBeLessThan(844);
+});
+
+test("the rollout dialog with its preview fits a 390 px phone", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${s.url}/deployments`);
+  await page.getByLabel("Release").selectOption("v1.1.0");
+  await page.getByRole("button", { name: "Roll out v1.1.0" }).click();
+  const dialog = page.getByRole("dialog");
+  const preview = dialog.getByTestId("deployment-preview");
+  await expect(preview).toHaveAttribute("data-state", /^(ready|error)$/);
+  const box = (await dialog.boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(390);
+  // Nothing sticks out sideways (long image names wrap).
+  expect(await dialog.evaluate((d) => d.scrollWidth <= d.clientWidth)).toBe(true);
+  for (const name of ["Cancel", "Roll out v1.1.0"]) expect((await dialog.getByRole("button", { name }).boundingBox())!.height).toBeGreaterThanOrEqual(44);
+  const unchanged = preview.getByTestId("preview-unchanged").locator("summary");
+  if (await unchanged.count()) expect((await unchanged.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
 });

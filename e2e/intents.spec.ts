@@ -77,8 +77,10 @@ test("the Overview's Roll back button runs the rollback intent with the intent's
 
   const pv = await request.get(`${server.url}/api/intents/rollback`, { headers: auth });
   expect(pv.status()).toBe(200);
-  const preview = (await pv.json()) as { confirm: string };
-  expect(preview.confirm).toBe("Really roll back v1.1.0 to v1.0.0? (text from rollback.yaml)");
+  const preview = (await pv.json()) as { confirm: string; question: string };
+  // The dialog's title is the intent's text; the text a bot gets adds the rollout preview.
+  expect(preview.question).toBe("Really roll back v1.1.0 to v1.0.0? (text from rollback.yaml)");
+  expect(preview.confirm).toMatch(/^Really roll back v1\.1\.0 to v1\.0\.0\? \(text from rollback\.yaml\) 1 service recreated: .*oresi-test\/web 1\.1\.0 → 1\.0\.0/);
 
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId("deployed-release")).toHaveText("v1.1.0");
@@ -87,7 +89,7 @@ test("the Overview's Roll back button runs the rollback intent with the intent's
   // Cancel runs nothing.
   await button.click();
   const dialog = page.getByRole("dialog");
-  await expect(dialog.getByRole("heading")).toHaveText(preview.confirm);
+  await expect(dialog.getByRole("heading")).toHaveText(preview.question);
   await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
   await expectAccessible(page);
   await dialog.getByRole("button", { name: "Cancel" }).click();
@@ -96,7 +98,7 @@ test("the Overview's Roll back button runs the rollback intent with the intent's
 
   // Confirm runs the intent, and the page follows the deployment it started.
   await button.click();
-  await expect(dialog.getByRole("heading")).toHaveText(preview.confirm);
+  await expect(dialog.getByRole("heading")).toHaveText(preview.question);
   await expect(page.getByTestId("rollback-summary")).toHaveText(`1 stack: ${repo.stack("web")} — oresi-test/web 1.1.0 → 1.0.0`);
   await dialog.getByRole("button", { name: "Roll back to v1.0.0" }).click();
   await page.waitForURL(/\/deployments\/d-/);
