@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import type { DeploymentPreview } from "@/lib/deploy/preview-types";
-import { deploymentPreviewKey, previewUrl } from "@/lib/queries/preview";
+import { deploymentPreviewKey, deploymentPreviewQuery, previewUrl } from "@/lib/queries/preview";
 import { DeploymentPreviewPanel } from "./deployment-preview";
 
 const preview: DeploymentPreview = {
@@ -64,6 +64,17 @@ describe("DeploymentPreviewPanel", () => {
     expect(html).toContain('aria-busy="true"');
     expect(html).toContain("animate-pulse");
     expect(text(html)).toContain("Loading what will change");
+  });
+
+  it("says why when the preview failed, and that confirming still works", async () => {
+    // A static render cannot fetch again, so the failed query is shown as it is (the browser retries on reopen).
+    const qc = new QueryClient({ defaultOptions: { queries: { retryOnMount: false } } });
+    const target = { kind: "rollback" } as const;
+    // A query that failed as the server's 409 would (the query's own options, its answer replaced).
+    await qc.prefetchQuery({ ...deploymentPreviewQuery(target), queryFn: () => Promise.reject(new Error("Nothing to roll back to: no history.")) });
+    const html = renderToStaticMarkup(createElement(QueryClientProvider, { client: qc }, createElement(DeploymentPreviewPanel, { target })));
+    expect(html).toContain('data-state="error"');
+    expect(text(html)).toContain("Preview unavailable: Nothing to roll back to: no history. You can still confirm; the pre-flight checks decide.");
   });
 
   it("asks the server for the preview of the right deployment", () => {
