@@ -28,3 +28,4 @@ export async function waitHealthy(project: string): Promise<void> {
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const join = path.join;
+export const spread = (xs: number[], fmt: (x: number) => string) => `${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}`;

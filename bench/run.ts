@@ -8,6 +8,7 @@ const benches: { name: string; load: () => Promise<{ run: () => Promise<Record<s
   { name: "containers: 200 pollers", load: () => import("./containers-pollers") },
   { name: "deploy: rollback of one stack vs hand", load: () => import("./deploy-rollback") },
   { name: "deploy: 1 of 20 stacks vs compose up in all", load: () => import("./deploy-one-of-20") },
+  { name: "deploy: 1 of 1, 20 and 200 stacks", load: () => import("./deploy-scale") },
   { name: "server memory: 200 page loads, then rest", load: () => import("./server-memory") },
 ];
 
