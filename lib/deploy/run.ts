@@ -11,6 +11,7 @@ import { imageInspect, pullImage } from "../docker/images";
 import { parseXOresi, type XOresi } from "../docker/x-oresi";
 import { exportStackAt, type StackFiles } from "../git/read";
 import { describeMovedTag, fetchOrigin } from "../git/remote";
+import { assertSignedRelease } from "../git/signature";
 import { checkoutDetached, dirtyFiles, workTreeSnapshot } from "../git/state";
 import { listReleases, resolveRelease } from "../git/tags";
 import { DeploymentContext } from "./context";
@@ -142,6 +143,9 @@ export async function runDeployment(id: string, opts: RunOptions): Promise<Deplo
     const sha = await ctx.step("resolve", async () => {
       const s = await resolveRelease(to);
       if (d0.toSha && d0.toSha !== s) ctx.log(`${to} moved since the request: ${d0.toSha.slice(0, 12)} → ${s.slice(0, 12)}.`, "warn");
+      // RELEASE_SIGNERS, again here: the tag may have moved since the request, and the automatic
+      // rollback starts no request of its own.
+      await assertSignedRelease(to, s);
       updateDeployment(id, { toSha: s });
       return s;
     }, (s) => `${to} = ${s.slice(0, 12)}`);

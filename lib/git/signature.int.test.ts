@@ -243,4 +243,18 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
       reloadConfig();
     }
   });
+
+  it("the engine checks again at its resolve step: a deployment no request started (the automatic rollback's way) is refused for an unsigned tag, nothing touched", async () => {
+    const { acquireAndInsert } = await import("../deploy/lock");
+    const { runDeployment } = await import("../deploy/run");
+    const head = repo.git("rev-parse", "HEAD");
+    const sha = repo.git("rev-parse", "v1.1.3^{commit}");
+    acquireAndInsert({ id: "d-sigeng1-0a0b", kind: "rollback", status: "queued", from: null, to: "v1.1.3", toSha: sha, actor: { name: "oresi (automatic rollback)", kind: "system", via: "test" }, auto: true });
+    const d = await runDeployment("d-sigeng1-0a0b", { exactFrom: null });
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(/v1\.1\.3 is not a verified release: Signed by Mallory/);
+    expect(d.steps.find((x) => x.name === "resolve")?.status).toBe("failed");
+    expect(d.steps.find((x) => x.name === "switch")?.status).not.toBe("ok");
+    expect(repo.git("rev-parse", "HEAD")).toBe(head);
+  });
 });
