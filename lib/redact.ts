@@ -10,12 +10,6 @@ export function redact(text: string): string {
   return maskText(text, { urlStyle: "stars", hexTokens: false, colonPairs: false });
 }
 
-/** Mask a secret value: keep a hint of its length, never its content. */
-export function maskValue(value: string): string {
-  if (value.length === 0) return "";
-  return "••••••••";
-}
-
 /** Remove secret-looking fields from a parameter object before it is stored or shown. */
 export function redactParams(params: unknown): unknown {
   if (Array.isArray(params)) return params.map(redactParams);

@@ -16,10 +16,6 @@ export function MeProvider({ me, children }: { me: Me; children: ReactNode }) {
   return <MeContext.Provider value={me}>{children}</MeContext.Provider>;
 }
 
-export function useMe(): Me | null {
-  return useContext(MeContext);
-}
-
 export function useRole(): Role | null {
   return useContext(MeContext)?.role ?? null;
 }

@@ -21,6 +21,3 @@ export function notifyTargets(): Target[] {
   return out;
 }
 
-export function targetVariable(type: TargetType): string {
-  return VARS[type];
-}

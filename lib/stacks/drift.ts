@@ -1,7 +1,7 @@
 // Drift as a pure function of what git says (desired) and what runs (containers, images,
 // registry answers): tested without Docker, and the same code serves the API and the pages.
 import type { ContainerDetails, ContainerInfo, Health, ImageInfo } from "../docker/types";
-import type { ContainerView, DriftKind, ProjectGroup, ServiceDrift, ServiceView, StackStatus, StackView } from "./types";
+import type { ContainerView, ProjectGroup, ServiceDrift, ServiceView, StackStatus, StackView } from "./types";
 
 export interface DesiredInput {
   stack: string;
@@ -184,6 +184,3 @@ export function buildStacks(input: DriftInput): { stacks: StackView[]; others: P
   return { stacks, others };
 }
 
-export function driftKinds(s: StackView): DriftKind[] {
-  return [...new Set(s.services.flatMap((x) => x.drift.map((d) => d.kind)))];
-}

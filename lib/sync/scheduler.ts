@@ -49,13 +49,6 @@ export function startScheduler(firstDelayMs = FIRST_DELAY_MS): void {
   logger.info("scheduled sync started", { everyMs: every, policy: config().SYNC_POLICY });
 }
 
-export function stopScheduler(): void {
-  sched.started = false;
-  if (sched.timer) clearTimeout(sched.timer);
-  sched.timer = null;
-  sched.nextAt = null;
-}
-
 export interface SyncStatus {
   enabled: boolean;
   intervalMs: number;
