@@ -1,7 +1,7 @@
 // POST /api/sync/test-notification – send a test message to every notification target (202)
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http/route";
-import { sendTestNotification } from "@/lib/notify/test";
+import { sendTestNotification } from "@/lib/notify/send-test";
 
 export const dynamic = "force-dynamic";
 
