@@ -64,6 +64,7 @@ export async function run(): Promise<Record<string, string | number>> {
     await browser.close();
     await new Promise((r) => setTimeout(r, REST_MS));
     const rested = rssMb(pid);
+    if (process.env.BENCH_SERVER_LOG) fs.writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
     return {
       "RSS fresh (containers up, before any page)": `${fresh} MB`,
       [`RSS right after ${LOADS} page loads (peak seen)`]: `${afterLoads} MB (${peak} MB)`,

@@ -17,6 +17,21 @@ test("GET /healthz answers ok", async ({ request }) => {
   expect(await r.json()).toEqual({ status: "ok" });
 });
 
+test("GET /metrics (Prometheus' usual path) answers the text format with a key, 401 without", async ({ playwright }) => {
+  const { url, apiKey } = e2eState();
+  // A fresh context: no session cookie, as a scraper would be.
+  const ctx = await playwright.request.newContext();
+  try {
+    const r = await ctx.get(`${url}/metrics`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(r.status()).toBe(200);
+    expect(r.headers()["content-type"]).toContain("text/plain");
+    expect(await r.text()).toMatch(/^# TYPE oresi_deployments_total counter$/m);
+    expect((await ctx.get(`${url}/metrics`)).status()).toBe(401);
+  } finally {
+    await ctx.dispose();
+  }
+});
+
 test("every page has the layout, navigation and no serious accessibility violations", async ({ page }) => {
   const { url } = e2eState();
   for (const p of pages) {
