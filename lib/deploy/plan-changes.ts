@@ -1,8 +1,9 @@
 import "server-only";
-import type { Sha } from "../git/refs";
+import { AppError } from "../errors";
+import { releaseTag, type Sha } from "../git/refs";
 import { repoState } from "../git/state";
 import { listReleases } from "../git/tags";
-import { deployedChain, diffServices } from "./plan";
+import { deployedChain, diffServices, planRollback } from "./plan";
 import { diffTrees, loadTree, mergeChanges, type Tree } from "./stack-diff";
 import { historyRows } from "./store";
 import type { ServiceImage, StackChange } from "./types";
@@ -45,4 +46,15 @@ export async function planChanges(sha: Sha, fromTag: string | null, exactFrom: s
     if (extra.length) changes = mergeChanges([changes, extra.map((s) => ({ stack: s.stack, change: "changed" as const }))]);
   }
   return { target, trees, changes, exact, alsoSwitched };
+}
+
+/**
+ * The release a deployment goes to: the named tag (validated), or for a rollback the release
+ * deployed before the current one, whose recorded images it reproduces (exactFrom).
+ */
+export function deploymentTarget(body: { kind: "rollback" } | { kind: "rollout" | "sync"; to: string }): { to: string; exactFrom: string | null } {
+  if (body.kind !== "rollback") return { to: releaseTag(body.to), exactFrom: null };
+  const plan = planRollback(historyRows());
+  if (!plan.available || !plan.target) throw new AppError("conflict", `Nothing to roll back to: ${plan.reason}`);
+  return { to: plan.target.release, exactFrom: plan.target.deploymentId };
 }

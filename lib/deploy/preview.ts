@@ -1,19 +1,16 @@
 import "server-only";
 import { z } from "zod";
-import { AppError } from "../errors";
 import { listContainers, listImages } from "../docker/containers";
 import type { ContainerInfo, ImageInfo } from "../docker/types";
-import { releaseTag, type Sha } from "../git/refs";
+import type { Sha } from "../git/refs";
 import { repoState } from "../git/state";
 import { resolveRelease } from "../git/tags";
 import { desiredConfig, desiredStack } from "../stacks/desired";
 import { deployedRelease } from "./deployed";
-import { planRollback } from "./plan";
-import { planChanges, type ChangePlan } from "./plan-changes";
+import { deploymentTarget, planChanges, type ChangePlan } from "./plan-changes";
 import { planPins } from "./pins";
 import { allServices, classifyStack, summarizePreview, type RunningContainer } from "./preview-plan";
 import type { DeploymentPreview, PreviewStack } from "./preview-types";
-import { historyRows } from "./store";
 
 // What a rollout or rollback will do, before anything changes: the engine's own plan (which
 // stacks `up` runs in), then per service Compose's config hash at the target against the
@@ -75,16 +72,7 @@ export async function previewPlan(kind: DeploymentPreview["kind"], from: string 
 /** GET /api/deployments/preview: what "Roll out vX.Y.Z" or "Roll back" would do now. Changes nothing. */
 export async function previewDeployment(input: PreviewInput): Promise<DeploymentPreview> {
   const body = previewQuerySchema.parse(input);
-  let to: string;
-  let exactFrom: string | null = null;
-  if (body.kind === "rollback") {
-    const rb = planRollback(historyRows());
-    if (!rb.available || !rb.target) throw new AppError("conflict", `Nothing to roll back to: ${rb.reason}`);
-    to = rb.target.release;
-    exactFrom = rb.target.deploymentId;
-  } else {
-    to = releaseTag(body.to);
-  }
+  const { to, exactFrom } = deploymentTarget(body);
   const sha = await resolveRelease(to);
   const from = deployedRelease()?.tag ?? (await repoState()).headRelease ?? null;
   return previewPlan(body.kind, from, to, sha, await planChanges(sha, from, exactFrom));

@@ -5,7 +5,6 @@ import { hasRole } from "../access/roles";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { logger } from "../logger";
-import { releaseTag } from "../git/refs";
 import { fetchOrigin } from "../git/remote";
 import { dirtyFiles, repoState } from "../git/state";
 import { invalidateReleases, resolveRelease } from "../git/tags";
@@ -15,6 +14,7 @@ import { deployedRelease } from "./deployed";
 import { newDeploymentId } from "./ids";
 import { acquireAndInsert, conflict, lockHolder } from "./lock";
 import { planRollback } from "./plan";
+import { deploymentTarget } from "./plan-changes";
 import { runDeployment } from "./run";
 import { historyRows, getDeploymentRow, listDeploymentRows } from "./store";
 import type { Deployment, StartInput } from "./types";
@@ -54,16 +54,7 @@ export async function startDeployment(input: StartInput, caller: Caller): Promis
 
   await adoptIfNeeded();
   const deployed = deployedRelease();
-  let to: string;
-  let exactFrom: string | null = null;
-  if (body.kind === "rollback") {
-    const plan = planRollback(historyRows());
-    if (!plan.available || !plan.target) throw new AppError("conflict", `Nothing to roll back to: ${plan.reason}`);
-    to = plan.target.release;
-    exactFrom = plan.target.deploymentId;
-  } else {
-    to = releaseTag(body.to);
-  }
+  const { to, exactFrom } = deploymentTarget(body);
   const toSha = await resolveOrFetch(to);
   // RELEASE_SIGNERS: an unsigned or wrongly signed tag is refused here, before anything changes.
   await assertSignedRelease(to, toSha);
