@@ -20,7 +20,7 @@ test("GET /healthz answers ok", async ({ request }) => {
 test("GET /metrics (Prometheus' usual path) answers the text format with a key, 401 without", async ({ playwright }) => {
   const { url, apiKey } = e2eState();
   // A fresh context: no session cookie, as a scraper would be.
-  const ctx = await playwright.request.newContext();
+  const ctx = await playwright.request.newContext({ storageState: { cookies: [], origins: [] } });
   try {
     const r = await ctx.get(`${url}/metrics`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(r.status()).toBe(200);
