@@ -1,3 +1,6 @@
+import compare from "semver/functions/compare";
+import prerelease from "semver/functions/prerelease";
+import valid from "semver/functions/valid";
 import { AppError } from "../errors";
 
 // Every ref, stack name and path is validated here before it reaches git or Compose.
@@ -21,8 +24,9 @@ export const SHA_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** A relative path inside the repo: no .., no leading / or -, no control characters. */
 const PATH_SEGMENT_RE = /^(?!\.\.?$)[A-Za-z0-9._@+=, -]{1,255}$/;
 
+/** Our strict pattern is the gate; semver must also read it (it refuses numbers past 2^53). */
 export function isReleaseTag(v: unknown): v is ReleaseTag {
-  return typeof v === "string" && v.length <= 128 && RELEASE_TAG_RE.test(v);
+  return typeof v === "string" && v.length <= 128 && RELEASE_TAG_RE.test(v) && valid(v) !== null;
 }
 
 export function releaseTag(v: unknown): ReleaseTag {
@@ -54,43 +58,13 @@ export function repoPath(v: unknown): RepoPath {
   return v as RepoPath;
 }
 
-export interface SemVer {
-  major: number;
-  minor: number;
-  patch: number;
-  prerelease: string[];
-}
-
-export function parseVersion(tag: ReleaseTag): SemVer {
-  const m = RELEASE_TAG_RE.exec(tag)!;
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ? m[4].split(".") : [] };
-}
-
-/** Semver precedence (build metadata ignored). Negative when a < b. */
+/** Semver precedence (build metadata ignored), by the semver package. Negative when a < b. */
 export function compareReleases(a: ReleaseTag, b: ReleaseTag): number {
-  const x = parseVersion(a);
-  const y = parseVersion(b);
-  if (x.major !== y.major) return x.major - y.major;
-  if (x.minor !== y.minor) return x.minor - y.minor;
-  if (x.patch !== y.patch) return x.patch - y.patch;
-  if (!x.prerelease.length || !y.prerelease.length) return (x.prerelease.length ? -1 : 0) + (y.prerelease.length ? 1 : 0);
-  for (let i = 0; i < Math.max(x.prerelease.length, y.prerelease.length); i++) {
-    const p = x.prerelease[i];
-    const q = y.prerelease[i];
-    if (p === undefined) return -1;
-    if (q === undefined) return 1;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
-    if (pn && qn) {
-      if (Number(p) !== Number(q)) return Number(p) - Number(q);
-    } else if (pn !== qn) return pn ? -1 : 1;
-    else if (p !== q) return p < q ? -1 : 1;
-  }
-  return 0;
+  return compare(a, b);
 }
 
 export function isPrerelease(tag: ReleaseTag): boolean {
-  return parseVersion(tag).prerelease.length > 0;
+  return prerelease(tag) !== null;
 }
 
 /** A commit the user names: a full or abbreviated SHA (7–64 hex digits) or a release tag. */

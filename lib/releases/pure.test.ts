@@ -66,6 +66,17 @@ describe("versions", () => {
     expect(suggestVersions(["v1.2.3", "v1.10.0", "nightly"])).toEqual({ base: "v1.10.0", patch: "v1.10.1", minor: "v1.11.0", major: "v2.0.0" });
     expect(suggestVersions([])).toMatchObject({ patch: "v0.0.1", major: "v1.0.0" });
   });
+  it("after a pre-release, suggests the release it leads to (semver precedence)", () => {
+    expect(suggestVersions(["v1.1.0", "v1.2.0-rc.2", "v1.2.0-rc.10"])).toEqual({ base: "v1.2.0-rc.10", patch: "v1.2.0", minor: "v1.2.0", major: "v2.0.0" });
+    expect(suggestVersions(["v1.2.3-beta.1"])).toEqual({ base: "v1.2.3-beta.1", patch: "v1.2.3", minor: "v1.3.0", major: "v2.0.0" });
+    expect(suggestVersions(["v1.9.0", "v2.0.0-alpha", "v2.0.0-alpha.1"])).toEqual({ base: "v2.0.0-alpha.1", patch: "v2.0.0", minor: "v2.0.0", major: "v2.0.0" });
+  });
+  it("orders pre-releases below their release and refuses versions semver cannot read", () => {
+    expect(checkNewVersion("v1.2.0-rc.1", ["v1.2.0"])?.message).toMatch(/backport/);
+    expect(checkNewVersion("v1.2.0-rc.11", ["v1.2.0-rc.9"])).toBeNull();
+    expect(checkNewVersion("v1.2.0-rc.1", ["v1.2.0-beta.5"])).toBeNull();
+    expect(checkNewVersion("v99999999999999999999.0.0", [])?.code).toBe("bad_request");
+  });
   it("validates as you type", () => {
     expect(checkNewVersion("v1", ["v1.0.0"])?.code).toBe("bad_request");
     expect(checkNewVersion("v1.0.0", ["v1.0.0"])?.code).toBe("conflict");

@@ -1,5 +1,6 @@
 // Next-version suggestions (pure).
-import { compareReleases, isReleaseTag, parseVersion, type ReleaseTag } from "../git/refs";
+import inc from "semver/functions/inc";
+import { compareReleases, isReleaseTag, type ReleaseTag } from "../git/refs";
 
 export interface VersionSuggestions {
   base: ReleaseTag | null;
@@ -13,15 +14,10 @@ export function suggestVersions(tags: string[]): VersionSuggestions {
   const rel = tags.filter(isReleaseTag).sort((a, b) => compareReleases(b, a));
   const base = rel[0] ?? null;
   if (!base) return { base: null, patch: "v0.0.1" as ReleaseTag, minor: "v0.1.0" as ReleaseTag, major: "v1.0.0" as ReleaseTag };
-  const v = parseVersion(base);
-  const pre = v.prerelease.length > 0;
-  return {
-    base,
-    // After v1.2.0-rc.1, the "patch" step is the release itself: v1.2.0.
-    patch: `v${v.major}.${v.minor}.${pre ? v.patch : v.patch + 1}` as ReleaseTag,
-    minor: `v${v.major}.${pre && v.patch === 0 ? v.minor : v.minor + 1}.0` as ReleaseTag,
-    major: `v${pre && v.minor === 0 && v.patch === 0 ? v.major : v.major + 1}.0.0` as ReleaseTag,
-  };
+  // semver's inc: after v1.2.0-rc.1 the "patch" (and "minor") step is the release itself, v1.2.0;
+  // after v2.0.0-rc.1 so is the "major" step.
+  const next = (step: "patch" | "minor" | "major") => `v${inc(base, step)!}` as ReleaseTag;
+  return { base, patch: next("patch"), minor: next("minor"), major: next("major") };
 }
 
 /** Validation as you type (shared by the dialog and the server): null when acceptable. */
