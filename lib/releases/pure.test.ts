@@ -59,6 +59,21 @@ describe("unified diff", () => {
     expect(unifiedDiff(null, "a\nb")[0].lines.map((l) => l.kind + l.text)).toEqual(["+a", "+b"]);
     expect(unifiedDiff("same", "same")).toEqual([]);
   });
+  it("numbers lines and headers like diff -u for added, deleted and edited files", () => {
+    expect(unifiedDiff(null, "a\nb")[0]).toEqual({
+      header: "@@ -0,0 +1,2 @@",
+      lines: [
+        { kind: "+", text: "a", oldNo: null, newNo: 1 },
+        { kind: "+", text: "b", oldNo: null, newNo: 2 },
+      ],
+    });
+    expect(unifiedDiff("a\n", null)[0].header).toBe("@@ -1 +0,0 @@");
+    expect(unifiedDiff("a", "a\n")).toEqual([]);
+    const h = unifiedDiff("a\nb\nc\nd", "a\nc\nd\ne");
+    expect(h.map((x) => x.header)).toEqual(["@@ -1,4 +1,4 @@"]);
+    expect(h[0].lines.map((l) => `${l.kind}${l.text}:${l.oldNo ?? "-"}/${l.newNo ?? "-"}`)).toEqual([" a:1/1", "-b:2/-", " c:3/2", " d:4/3", "+e:-/4"]);
+    expect(formatUnified("web/.env", unifiedDiff(null, "X=1"), "A")).toBe("--- /dev/null\n+++ b/web/.env\n@@ -0,0 +1 @@\n+X=1\n");
+  });
 });
 
 describe("versions", () => {
