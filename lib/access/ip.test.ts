@@ -19,6 +19,10 @@ describe("addresses and ranges", () => {
     expect(inRanges("::ffff:10.0.0.1", tailnet)).toBe(false);
     expect(inRanges("10.1.2.3", parseRanges("::ffff:10.0.0.0/104"))).toBe(true);
     expect(parseIp("::ffff:127.0.0.1")).toBe(parseIp("127.0.0.1"));
+    expect(inRanges("::ffff:6440:1", tailnet)).toBe(true); // 100.64.0.1, hex form
+    expect(inRanges("::100.64.0.1", tailnet)).toBe(false); // IPv4-compatible, not mapped
+    expect(inRanges("100.64.0.1", parseRanges("::ffff:0:0/95"))).toBe(true);
+    expect(inRanges("100.64.0.1", parseRanges("::/96"))).toBe(false);
   });
 
   it("parses compressed, full and zoned IPv6 forms alike", () => {

@@ -1,12 +1,16 @@
 // Addresses and ranges (IPv4, IPv6, CIDR) for the allowlist and trusted proxies.
-// Everything is compared as a 128-bit number; IPv4 is stored IPv4-mapped (::ffff:a.b.c.d),
-// so an IPv4 range also matches the same client seen through a dual-stack socket.
-import { isIPv4, isIPv6 } from "node:net";
+// Ranges are matched by node:net's BlockList, which checks IPv4-mapped IPv6 (::ffff:a.b.c.d)
+// against IPv4 rules and IPv4 addresses against IPv6 rules over ::ffff:0:0/96, so an IPv4 range
+// also matches the same client seen through a dual-stack socket.
+import { BlockList, isIPv4, isIPv6 } from "node:net";
 
 export interface IpRange {
   text: string;
-  base: bigint;
-  bits: number; // prefix length over 128 bits
+  /** The address part, as written. */
+  address: string;
+  family: "ipv4" | "ipv6";
+  /** Prefix length in the address's own family (32 or 128 for a single address). */
+  prefix: number;
 }
 
 const MAPPED = 0xffffn << 32n;
@@ -35,37 +39,36 @@ function v6ToBig(s: string): bigint {
   return n;
 }
 
-/** Parse one address to its 128-bit form, or null when it is not an address. */
-export function parseIp(raw: string): bigint | null {
+/** An address without brackets or zone id, with its family; null when it is not an address. */
+function address(raw: string): { addr: string; family: "ipv4" | "ipv6" } | null {
   let s = raw.trim();
   if (s.startsWith("[") && s.includes("]")) s = s.slice(1, s.indexOf("]"));
   s = s.replace(/%.*$/, ""); // zone id (fe80::1%eth0)
-  if (isIPv4(s)) return MAPPED | v4ToBig(s);
-  if (isIPv6(s)) return v6ToBig(s.toLowerCase());
+  if (isIPv4(s)) return { addr: s, family: "ipv4" };
+  if (isIPv6(s)) return { addr: s.toLowerCase(), family: "ipv6" };
   return null;
+}
+
+/** Parse one address to its 128-bit form (IPv4 as IPv4-mapped), or null when it is not an address. */
+export function parseIp(raw: string): bigint | null {
+  const a = address(raw);
+  if (!a) return null;
+  return a.family === "ipv4" ? MAPPED | v4ToBig(a.addr) : v6ToBig(a.addr);
 }
 
 /** Parse "addr" or "addr/prefix"; throws a message naming the bad entry. */
 export function parseRange(raw: string): IpRange {
   const text = raw.trim();
   const [addr, prefix, extra] = text.split("/");
-  const v4 = isIPv4(addr);
-  const base = parseIp(addr);
-  if (base === null || extra !== undefined) throw new Error(`"${text}" is not an IP address or CIDR range`);
-  const max = v4 ? 32 : 128;
+  const a = address(addr);
+  if (a === null || extra !== undefined) throw new Error(`"${text}" is not an IP address or CIDR range`);
+  const max = a.family === "ipv4" ? 32 : 128;
   let p = max;
   if (prefix !== undefined) {
     if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) throw new Error(`"${text}" has a bad prefix length (0–${max})`);
     p = Number(prefix);
   }
-  const bits = v4 ? 96 + p : p;
-  return { text, base: mask(base, bits), bits };
-}
-
-function mask(n: bigint, bits: number): bigint {
-  if (bits === 0) return 0n;
-  const m = ((1n << BigInt(bits)) - 1n) << BigInt(128 - bits);
-  return n & m;
+  return { text, address: a.addr, family: a.family, prefix: p };
 }
 
 /** Comma- or space-separated ranges; throws on the first bad entry. */
@@ -77,10 +80,26 @@ export function parseRanges(list: string | undefined): IpRange[] {
     .map(parseRange);
 }
 
+// One BlockList per list of ranges, keyed by its text: callers parse the configured lists on every
+// request, and the lists only change with the configuration (a few entries at most are kept).
+const blockLists = new Map<string, BlockList>();
+
+function blockList(ranges: IpRange[]): BlockList {
+  const key = ranges.map((r) => `${r.family} ${r.address}/${r.prefix}`).join(",");
+  let b = blockLists.get(key);
+  if (!b) {
+    b = new BlockList();
+    for (const r of ranges) b.addSubnet(r.address, r.prefix, r.family);
+    if (blockLists.size >= 16) blockLists.clear();
+    blockLists.set(key, b);
+  }
+  return b;
+}
+
 export function inRanges(ip: string, ranges: IpRange[]): boolean {
-  const n = parseIp(ip);
-  if (n === null) return false;
-  return ranges.some((r) => mask(n, r.bits) === r.base);
+  const a = address(ip);
+  if (a === null || !ranges.length) return false;
+  return blockList(ranges).check(a.addr, a.family);
 }
 
 /** Display form: IPv4-mapped IPv6 shown as plain IPv4. */
