@@ -14,6 +14,26 @@ export const DRIFT_LABEL: Record<DriftKind, string> = {
 
 export type StackStatus = "ok" | "warn" | "bad" | "unknown";
 
+/** Does what runs match what the deployed release says? (lib/stacks/status-model.ts decides.) */
+export type SyncStatus = "synced" | "out_of_sync" | "unknown";
+/** Does what runs work? Worst of containers and Kuma monitors (lib/stacks/status-model.ts decides). */
+export type HealthStatus = "healthy" | "progressing" | "degraded" | "missing" | "suspended" | "unknown";
+
+export interface HealthState {
+  status: HealthStatus;
+  /** Which parts are at that level and why, in a few words ("app unhealthy, 1 monitor down"); null when healthy. */
+  reason: string | null;
+}
+
+export interface StackSync {
+  status: SyncStatus;
+  /** What differs, in a few words ("config differs: app"); null when synced. */
+  reason: string | null;
+  /** Each drift that makes the stack out of sync (informational drift such as update_available is not here). */
+  differs: { service: string; kind: DriftKind }[];
+}
+
+
 export interface ContainerView extends ContainerInfo {
   /** The reference the container was created with (Config.Image). */
   configuredImage: string;
