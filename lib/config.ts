@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
+import YAML from "yaml";
 import { z } from "zod";
 import { singleton, resetSingleton } from "./singleton";
 import { parseUsers, parseUserRoles } from "./access/accounts";
@@ -62,6 +64,15 @@ export const envSchema = z.object({
       .string()
       .trim()
       .refine((p) => path.isAbsolute(p), "an absolute path to an SSH private key file, such as /run/secrets/docker_ssh_key")
+      .optional(),
+  ),
+  /** YAML file naming more Docker hosts (besides `local`, the engine of DOCKER_HOST) and their rollout order. */
+  DOCKER_HOSTS_FILE: z.preprocess(
+    empty,
+    z
+      .string()
+      .trim()
+      .refine((p) => path.isAbsolute(p), "an absolute path to a YAML hosts file, such as /etc/oresi/hosts.yml")
       .optional(),
   ),
   COMPOSE_COMMAND: z.preprocess(
@@ -148,6 +159,92 @@ export interface Config extends RawConfig {
   stacksDir: string;
   dataDir: string;
   intentsDir: string;
+  /** Every Docker host in rollout order: `local` (DOCKER_HOST) and those of DOCKER_HOSTS_FILE. */
+  dockerHosts: DockerHostConfig[];
+}
+
+// ---- Docker hosts ------------------------------------------------------------------------
+// The engine of DOCKER_HOST is always host `local`; DOCKER_HOSTS_FILE adds more:
+//   hosts:
+//     nas:  { url: ssh://oresi@nas, sshKeyFile: /keys/nas }
+//     edge: { url: tcp://10.0.0.5:2376, tlsVerify: true, certPath: /certs/edge }
+//   order: [nas, edge]          # rollout order; hosts not named follow by name (default: all by name)
+
+export const HOST_NAME_RE = /^[a-z0-9][a-z0-9-]{0,30}$/;
+export const LOCAL_HOST = "local";
+
+export interface DockerHostConfig {
+  name: string;
+  url: string;
+  tlsVerify?: boolean;
+  certPath?: string;
+  sshKeyFile?: string;
+  /** Where the settings come from, for messages: the environment (local) or the hosts file. */
+  source: "env" | "file";
+}
+
+const absolute = (what: string) => z.string().trim().min(1).refine((p) => path.isAbsolute(p), `an absolute path to ${what}`);
+
+const hostEntrySchema = z
+  .object({
+    url: z.string().trim().regex(/^(unix|tcp|ssh):\/\/\S+$/, "unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host"),
+    tlsVerify: z.boolean().optional(),
+    certPath: absolute("the folder with ca.pem, cert.pem and key.pem").optional(),
+    sshKeyFile: absolute("an SSH private key file").optional(),
+  })
+  .strict()
+  .superRefine((h, ctx) => {
+    if (h.sshKeyFile && !h.url.startsWith("ssh://")) ctx.addIssue({ code: "custom", path: ["sshKeyFile"], message: "only used with an ssh:// url" });
+    if ((h.certPath || h.tlsVerify) && !h.url.startsWith("tcp://"))
+      ctx.addIssue({ code: "custom", path: [h.certPath ? "certPath" : "tlsVerify"], message: "only used with a tcp:// url" });
+  });
+
+const hostsFileSchema = z
+  .object({
+    hosts: z
+      .record(z.string(), hostEntrySchema)
+      .default({})
+      .superRefine((hosts, ctx) => {
+        for (const name of Object.keys(hosts)) {
+          if (!HOST_NAME_RE.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "a host name of lower-case letters, digits and dashes (at most 31), such as nas" });
+          else if (name === LOCAL_HOST) ctx.addIssue({ code: "custom", path: [name], message: "`local` is the engine of DOCKER_HOST; give this host another name" });
+        }
+      }),
+    order: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/** Read and validate DOCKER_HOSTS_FILE; throws an Error whose message names the file and the field. */
+export function parseHostsFile(file: string, local: Omit<DockerHostConfig, "name" | "source">): DockerHostConfig[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? "unreadable"})`);
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (e) {
+    throw new Error(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const r = hostsFileSchema.safeParse(doc ?? {});
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new Error(`${file}: ${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
+  }
+  const all: DockerHostConfig[] = [
+    { name: LOCAL_HOST, ...local, source: "env" },
+    ...Object.entries(r.data.hosts).map(([name, h]) => ({ name, ...h, source: "file" as const })),
+  ];
+  const byName = new Map(all.map((h) => [h.name, h]));
+  const order = r.data.order ?? [];
+  order.forEach((n, i) => {
+    if (!byName.has(n)) throw new Error(`${file}: order.${i}: "${n.slice(0, 40)}" is no host (known: ${[...byName.keys()].join(", ")})`);
+    if (order.indexOf(n) !== i) throw new Error(`${file}: order.${i}: ${n} is named twice`);
+  });
+  const rest = all.filter((h) => !order.includes(h.name)).sort((a, b) => a.name.localeCompare(b.name));
+  return [...order.map((n) => byName.get(n)!), ...rest];
 }
 
 export const EXAMPLES: Partial<Record<keyof RawConfig, string>> = {
@@ -166,6 +263,7 @@ export const EXAMPLES: Partial<Record<keyof RawConfig, string>> = {
   VERIFY_TIMEOUT: "60s",
   GIT_TIMEOUT: "30s",
   DOCKER_SSH_KEY_FILE: "/run/secrets/docker_ssh_key",
+  DOCKER_HOSTS_FILE: "/etc/oresi/hosts.yml",
   RELEASE_SIGNERS: "/data/allowed_signers,3AA5C34371567BD2A1F2AEE7D7F7C8CDA2C1E0F4",
 };
 
@@ -220,9 +318,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     problems.push({ variable: "KUMA_URL", problem: "required when KUMA_API_KEY is set", example: EXAMPLES.KUMA_URL });
   if (c.DOCKER_SSH_KEY_FILE && !c.DOCKER_HOST.startsWith("ssh://"))
     problems.push({ variable: "DOCKER_SSH_KEY_FILE", problem: "only used with an ssh:// DOCKER_HOST (such as ssh://user@host); unset it or set DOCKER_HOST" });
+  const local = { url: c.DOCKER_HOST, tlsVerify: c.DOCKER_TLS_VERIFY, certPath: c.DOCKER_CERT_PATH, sshKeyFile: c.DOCKER_SSH_KEY_FILE };
+  let dockerHosts: DockerHostConfig[] = [{ name: LOCAL_HOST, ...local, source: "env" }];
+  if (c.DOCKER_HOSTS_FILE) {
+    try {
+      dockerHosts = parseHostsFile(c.DOCKER_HOSTS_FILE, local);
+    } catch (e) {
+      problems.push({ variable: "DOCKER_HOSTS_FILE", problem: (e as Error).message });
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
   return {
     ...c,
+    dockerHosts,
     stacksDir: path.resolve(c.STACKS_DIR),
     dataDir: path.resolve(c.DATA_DIR),
     intentsDir: path.resolve(c.INTENTS_DIR),

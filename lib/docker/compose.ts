@@ -3,10 +3,11 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
-import { config } from "../config";
+import { config, LOCAL_HOST } from "../config";
 import { AppError } from "../errors";
 import { singleton } from "../singleton";
 import { stackName } from "../git/refs";
+import { composeEnvFor } from "./hosts";
 import { resolveComposeFiles, serviceEnabled, type ComposeFileSet, type ComposeMajor } from "./compose-files";
 
 // The Compose CLI, v2 (`docker compose`) or v1 (`docker-compose`), always with argument
@@ -37,6 +38,8 @@ export interface ComposeOptions {
   projectDirectory?: string;
   /** Another .env file for interpolation. */
   envFile?: string;
+  /** The Docker host the stack runs on (lib/docker/hosts.ts; default `local`, the engine of DOCKER_HOST). */
+  host?: string;
 }
 
 export interface ComposeResult {
@@ -87,13 +90,10 @@ function run(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; time
 }
 
 /** The environment of every Compose process: minimal, so the server's own variables never leak into interpolation. */
-export function composeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const c = config();
-  const env: Record<string, string> = { DOCKER_HOST: c.DOCKER_HOST, COMPOSE_INTERACTIVE_NO_CLI: "1", LC_ALL: "C.UTF-8" };
+export function composeEnv(extra: Record<string, string> = {}, host: string = LOCAL_HOST): NodeJS.ProcessEnv {
+  const env: Record<string, string> = { COMPOSE_INTERACTIVE_NO_CLI: "1", LC_ALL: "C.UTF-8" };
   for (const k of ["PATH", "HOME", "SSH_AUTH_SOCK", "DOCKER_CONFIG", "TMPDIR"]) if (process.env[k]) env[k] = process.env[k]!;
-  if (c.DOCKER_TLS_VERIFY) env.DOCKER_TLS_VERIFY = "1";
-  if (c.DOCKER_CERT_PATH) env.DOCKER_CERT_PATH = c.DOCKER_CERT_PATH;
-  return { ...env, ...extra } as unknown as NodeJS.ProcessEnv;
+  return { ...env, ...composeEnvFor(host), ...extra } as unknown as NodeJS.ProcessEnv;
 }
 
 async function probe(argv: string[]): Promise<ComposeCommand | null> {
@@ -165,8 +165,9 @@ export async function compose(stackDir: string, project: string, args: string[],
   if (opts.projectDirectory) argv.push("--project-directory", opts.projectDirectory);
   if (opts.envFile) argv.push("--env-file", opts.envFile);
   argv.push("--ansi", "never", ...args);
-  const r = await run(argv, { cwd: stackDir, env: composeEnv(opts.env), timeoutMs: opts.timeoutMs, signal: opts.signal, onLine: opts.onLine });
-  const what = `${cmd.argv.join(" ")} ${args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")} (${project})`;
+  const host = opts.host ?? LOCAL_HOST;
+  const r = await run(argv, { cwd: stackDir, env: composeEnv(opts.env, host), timeoutMs: opts.timeoutMs, signal: opts.signal, onLine: opts.onLine });
+  const what = `${cmd.argv.join(" ")} ${args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")} (${project}${host === LOCAL_HOST ? "" : ` on host ${host}`})`;
   if (r.spawnError) throw new AppError("dependency_down", `${what}: ${r.spawnError.message}`, undefined, { cause: r.spawnError });
   if (r.killed === "timeout") throw new AppError("timeout", `${what} did not finish in ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s and was stopped.`);
   if (r.killed === "abort") throw new AppError("upstream_error", `${what} was cancelled.`);
@@ -197,7 +198,7 @@ export interface ComposeConfig {
   text: string;
 }
 
-type Opts = Pick<ComposeOptions, "signal" | "timeoutMs" | "env" | "files" | "profiles" | "projectDirectory" | "envFile">;
+type Opts = Pick<ComposeOptions, "signal" | "timeoutMs" | "env" | "files" | "profiles" | "projectDirectory" | "envFile" | "host">;
 
 /**
  * Validate a stack and return the services it starts and their images after interpolation
@@ -243,14 +244,14 @@ export async function configHashes(dir: string, project: string, opts: Opts = {}
 export async function composeUp(
   dir: string,
   project: string,
-  opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "env"> & { files?: string[]; services?: string[] } = {},
+  opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "env" | "host"> & { files?: string[]; services?: string[] } = {},
 ): Promise<ComposeResult> {
   const explicit = opts.files?.length ? await composeFilesWith(dir, opts.files) : { files: undefined, profiles: undefined };
   return compose(dir, project, ["up", "-d", "--remove-orphans", ...(opts.services ?? [])], { ...opts, ...explicit });
 }
 
 /** `down` (never `-v`: volumes hold data). */
-export async function composeDown(dir: string, project: string, opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs"> = {}): Promise<ComposeResult> {
+export async function composeDown(dir: string, project: string, opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "host"> = {}): Promise<ComposeResult> {
   return compose(dir, project, ["down", "--remove-orphans"], opts);
 }
 
@@ -259,7 +260,7 @@ export async function composeRestart(
   dir: string,
   project: string,
   services: string[] = [],
-  opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs"> = {},
+  opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "host"> = {},
 ): Promise<ComposeResult> {
   for (const s of services) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s)) throw new AppError("bad_request", `"${s.slice(0, 64)}" is not a service name.`);
   return compose(dir, project, ["restart", ...services], opts);

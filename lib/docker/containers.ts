@@ -1,8 +1,10 @@
 import "server-only";
 import type Docker from "dockerode";
-import { docker, dockerError } from "./client";
+import { dockerError } from "./client";
+import { dockerFor, hostNames, LOCAL_HOST, noteHost, recentFailure } from "./hosts";
 import { singleton } from "../singleton";
-import { sharedValue } from "../cache";
+import { sharedValue, type SharedValue } from "../cache";
+import type { AppError } from "../errors";
 import type { ContainerDetails, ContainerInfo, Health, ImageInfo } from "./types";
 
 // Reads are shared: one Docker list call per refresh for every viewer (cached for a short
@@ -11,8 +13,17 @@ import type { ContainerDetails, ContainerInfo, Health, ImageInfo } from "./types
 const LIST_TTL_MS = 2000;
 
 const stats = singleton("docker.stats", () => ({ list: 0, inspect: 0, images: 0 }));
-const listCache = sharedValue<ContainerInfo[]>("docker.containers");
-const imageCache = sharedValue<ImageInfo[]>("docker.images");
+// One cache per host (`local` keeps the names it had with one host).
+const caches = singleton("docker.hostCaches", () => new Map<string, { list: SharedValue<ContainerInfo[]>; images: SharedValue<ImageInfo[]> }>());
+function cachesOf(host: string) {
+  let c = caches.get(host);
+  if (!c) {
+    const suffix = host === LOCAL_HOST ? "" : `@${host}`;
+    c = { list: sharedValue<ContainerInfo[]>(`docker.containers${suffix}`), images: sharedValue<ImageInfo[]>(`docker.images${suffix}`) };
+    caches.set(host, c);
+  }
+  return c;
+}
 
 /** How many Docker API calls this process made (benchmarks and tests). */
 export function dockerCallStats(): { list: number; inspect: number; images: number } {
@@ -26,10 +37,11 @@ function healthOf(status: string): Health {
   return null;
 }
 
-export function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
+export function toContainerInfo(c: Docker.ContainerInfo, host: string = LOCAL_HOST): ContainerInfo {
   const l = c.Labels ?? {};
   return {
     id: c.Id,
+    host,
     name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
     image: c.Image,
     imageId: c.ImageID,
@@ -48,31 +60,70 @@ export function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
   };
 }
 
-/** Every container (running or not), from one Docker list call shared by all callers for ~2 s. */
-export function listContainers(): Promise<ContainerInfo[]> {
-  return listCache.get(async () => {
+/** Every container (running or not) of one host, from one Docker list call shared by all callers for ~2 s. */
+export function listContainersOn(host: string): Promise<ContainerInfo[]> {
+  return cachesOf(host).list.get(async () => {
     stats.list++;
     try {
-      const list = await docker().listContainers({ all: true });
-      return list.map(toContainerInfo).sort((a, b) => a.name.localeCompare(b.name));
+      const list = await dockerFor(host).listContainers({ all: true });
+      noteHost(host, null);
+      return list.map((c) => toContainerInfo(c, host)).sort((a, b) => a.name.localeCompare(b.name));
     } catch (e) {
-      throw dockerError(e, "Listing containers");
+      const err = dockerError(e, "Listing containers", host);
+      noteHost(host, err);
+      throw err;
     }
   }, LIST_TTL_MS);
 }
 
-/** Forget the cached list (after compose up/down, so the next read is fresh). */
-export function invalidateContainers(): void {
-  listCache.invalidate();
-  imageCache.invalidate();
+/**
+ * Every container: of one host, or (no host) of every host merged, each tagged with its host.
+ * Without a host, any host that fails fails the call (with one host: exactly as before); the
+ * read side, which degrades per host, uses containersByHost().
+ */
+export async function listContainers(host?: string): Promise<ContainerInfo[]> {
+  if (host) return listContainersOn(host);
+  const hosts = hostNames();
+  if (hosts.length === 1) return listContainersOn(hosts[0]);
+  return (await Promise.all(hosts.map(listContainersOn))).flat();
 }
 
-/** Every local image, from one Docker call (tags, digests, version label), shared for ~5 s. */
-export function listImages(): Promise<ImageInfo[]> {
-  return imageCache.get(async () => {
+export interface HostContainers {
+  host: string;
+  containers: ContainerInfo[];
+  /** Set when the host did not answer (its containers are then empty). */
+  error?: AppError;
+}
+
+/** Each host's containers or its error, never throwing: one host down leaves the others' lists intact. */
+export function containersByHost(): Promise<HostContainers[]> {
+  return Promise.all(
+    hostNames().map(async (host): Promise<HostContainers> => {
+      const recent = recentFailure(host);
+      if (recent) return { host, containers: [], error: recent };
+      try {
+        return { host, containers: await listContainersOn(host) };
+      } catch (e) {
+        return { host, containers: [], error: e as AppError };
+      }
+    }),
+  );
+}
+
+/** Forget the cached lists (after compose up/down, so the next read is fresh): of one host, or of all. */
+export function invalidateContainers(host?: string): void {
+  for (const h of host ? [host] : hostNames()) {
+    cachesOf(h).list.invalidate();
+    cachesOf(h).images.invalidate();
+  }
+}
+
+/** Every image of a host (default local), from one Docker call (tags, digests, version label), shared for ~5 s. */
+export function listImages(host: string = LOCAL_HOST): Promise<ImageInfo[]> {
+  return cachesOf(host).images.get(async () => {
     stats.images++;
     try {
-      const list = await docker().listImages({ all: false });
+      const list = await dockerFor(host).listImages({ all: false });
       return list.map((i) => ({
         id: i.Id,
         repoTags: (i.RepoTags ?? []).filter((t) => t !== "<none>:<none>"),
@@ -81,7 +132,7 @@ export function listImages(): Promise<ImageInfo[]> {
         version: i.Labels?.["org.opencontainers.image.version"] ?? null,
       }));
     } catch (e) {
-      throw dockerError(e, "Listing images");
+      throw dockerError(e, "Listing images", host);
     }
   }, 5000);
 }
@@ -91,10 +142,10 @@ export function listImages(): Promise<ImageInfo[]> {
 const detailCache = singleton("docker.details", () => new Map<string, { key: string; at: number; value: ContainerDetails }>());
 const DETAIL_TTL_MS = 30_000;
 
-export async function inspectContainer(id: string): Promise<ContainerDetails> {
+export async function inspectContainer(id: string, host: string = LOCAL_HOST): Promise<ContainerDetails> {
   stats.inspect++;
   try {
-    const i = await docker().getContainer(id).inspect();
+    const i = await dockerFor(host).getContainer(id).inspect();
     const h = i.State?.Health?.Status;
     return {
       id: i.Id,
@@ -106,14 +157,16 @@ export async function inspectContainer(id: string): Promise<ContainerDetails> {
       tty: !!i.Config?.Tty,
     };
   } catch (e) {
-    throw dockerError(e, `Container ${id.slice(0, 12)}`);
+    throw dockerError(e, `Container ${id.slice(0, 12)}`, host);
   }
 }
 
 /** Details of several containers; cached per id and state, at most `concurrency` inspects at once. Removed containers are left out. */
-export async function containerDetails(containers: Pick<ContainerInfo, "id" | "state" | "status">[], concurrency = 6): Promise<Map<string, ContainerDetails>> {
+type DetailKey = Pick<ContainerInfo, "id" | "state" | "status"> & { host?: string };
+
+export async function containerDetails(containers: DetailKey[], concurrency = 6): Promise<Map<string, ContainerDetails>> {
   const out = new Map<string, ContainerDetails>();
-  const todo: Pick<ContainerInfo, "id" | "state" | "status">[] = [];
+  const todo: DetailKey[] = [];
   for (const c of containers) {
     const hit = detailCache.get(c.id);
     // The state word changes on start/stop/restart; "Restarting"/"Up Less than a second" too.
@@ -126,7 +179,7 @@ export async function containerDetails(containers: Pick<ContainerInfo, "id" | "s
     while (next < todo.length) {
       const c = todo[next++];
       try {
-        const d = await inspectContainer(c.id);
+        const d = await inspectContainer(c.id, c.host ?? LOCAL_HOST);
         detailCache.set(c.id, { key: `${c.state}:${/less than a second|restarting/i.test(c.status) ? c.status : ""}`, at: Date.now(), value: d });
         out.set(c.id, d);
       } catch (e) {

@@ -1,5 +1,6 @@
 import "server-only";
-import { docker, dockerError } from "./client";
+import { dockerError } from "./client";
+import { dockerFor, LOCAL_HOST } from "./hosts";
 import { AppError } from "../errors";
 import type { ImageInfo } from "./types";
 
@@ -11,10 +12,10 @@ export function imageRef(ref: string): string {
   return ref;
 }
 
-/** Inspect one image (by reference or ID); null when it is not present locally. */
-export async function imageInspect(ref: string): Promise<ImageInfo | null> {
+/** Inspect one image (by reference or ID) on a host (default local); null when the host does not have it. */
+export async function imageInspect(ref: string, host: string = LOCAL_HOST): Promise<ImageInfo | null> {
   try {
-    const i = await docker().getImage(ref).inspect();
+    const i = await dockerFor(host).getImage(ref).inspect();
     return {
       id: i.Id,
       repoTags: i.RepoTags ?? [],
@@ -23,7 +24,7 @@ export async function imageInspect(ref: string): Promise<ImageInfo | null> {
       version: i.Config?.Labels?.["org.opencontainers.image.version"] ?? null,
     };
   } catch (e) {
-    const err = dockerError(e, `Image ${ref}`);
+    const err = dockerError(e, `Image ${ref}`, host);
     if (err.code === "not_found") return null;
     throw err;
   }
@@ -35,29 +36,30 @@ export interface PullProgress {
   progress?: string;
 }
 
-/** Pull an image; progress events (one per layer update) go to onProgress. Resolves with the pulled image. */
-export async function pullImage(ref: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<ImageInfo> {
+/** Pull an image on a host (default local); progress events (one per layer update) go to onProgress. Resolves with the pulled image. */
+export async function pullImage(ref: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal, host: string = LOCAL_HOST): Promise<ImageInfo> {
   imageRef(ref);
-  const d = docker();
+  const d = dockerFor(host);
   let stream: NodeJS.ReadableStream;
   try {
     stream = (await d.pull(ref, { abortSignal: signal })) as NodeJS.ReadableStream;
   } catch (e) {
-    throw dockerError(e, `Pulling ${ref}`);
+    throw dockerError(e, `Pulling ${ref}`, host);
   }
   await new Promise<void>((resolve, reject) => {
     d.modem.followProgress(
       stream,
       (err: Error | null, out: { error?: string; errorDetail?: { message?: string } }[]) => {
         const failed = out?.find((o) => o.error || o.errorDetail);
-        if (err) reject(dockerError(err, `Pulling ${ref}`));
-        else if (failed) reject(new AppError("upstream_error", `Pulling ${ref}: ${failed.errorDetail?.message ?? failed.error}`));
+        const on = host === LOCAL_HOST ? "" : ` on host ${host}`;
+        if (err) reject(dockerError(err, `Pulling ${ref}`, host));
+        else if (failed) reject(new AppError("upstream_error", `Pulling ${ref}${on}: ${failed.errorDetail?.message ?? failed.error}`));
         else resolve();
       },
       (ev: PullProgress) => onProgress?.({ status: ev.status, id: ev.id, progress: ev.progress }),
     );
   });
-  const img = await imageInspect(ref);
-  if (!img) throw new AppError("upstream_error", `Pulling ${ref} finished but the image is not there.`);
+  const img = await imageInspect(ref, host);
+  if (!img) throw new AppError("upstream_error", `Pulling ${ref} finished but the image is not there${host === LOCAL_HOST ? "" : ` on host ${host}`}.`);
   return img;
 }

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { docker, dockerError } from "./client";
+import { dockerError } from "./client";
+import { dockerFor, LOCAL_HOST } from "./hosts";
 import { inspectContainer } from "./containers";
 import { config } from "../config";
 import { AppError } from "../errors";
@@ -43,13 +44,13 @@ const LOGS_RULE =
  * stack, i.e. whose com.docker.compose.project label is a folder directly in STACKS_DIR, and never
  * Oresi's own container. Anything else is a 403 saying so (and naming the project it found).
  */
-export async function assertLogsReadable(ref: string): Promise<string> {
+export async function assertLogsReadable(ref: string, host: string = LOCAL_HOST): Promise<string> {
   containerRef(ref);
   let info: { Id: string; Config?: { Labels?: Record<string, string> | null } };
   try {
-    info = await docker().getContainer(ref).inspect();
+    info = await dockerFor(host).getContainer(ref).inspect();
   } catch (e) {
-    throw dockerError(e, `Container ${ref.slice(0, 12)}`);
+    throw dockerError(e, `Container ${ref.slice(0, 12)}`, host);
   }
   const id = info.Id;
   if (ownContainerIds().some((own) => id.startsWith(own)))
@@ -77,6 +78,8 @@ export interface LogQuery {
   /** Only lines after this time (Date, ISO string or unix seconds). */
   since?: Date | string | number;
   signal?: AbortSignal;
+  /** The Docker host the container runs on (default local). */
+  host?: string;
 }
 
 function sinceSeconds(s: LogQuery["since"]): number | undefined {
@@ -86,15 +89,16 @@ function sinceSeconds(s: LogQuery["since"]): number | undefined {
   return Math.floor(t);
 }
 
-async function openLogStream(id: string, opts: { follow: boolean; tail?: number | "all"; since?: number; signal?: AbortSignal }) {
+async function openLogStream(id: string, opts: { follow: boolean; tail?: number | "all"; since?: number; signal?: AbortSignal; host?: string }) {
   containerRef(id);
-  const info = await inspectContainer(id);
+  const host = opts.host ?? LOCAL_HOST;
+  const info = await inspectContainer(id, host);
   const options: Record<string, unknown> = { follow: opts.follow, stdout: true, stderr: true, timestamps: true, tail: opts.tail ?? "all" };
   if (opts.since !== undefined) options.since = opts.since;
   try {
     // isStream always: dockerode would buffer a non-follow response whole, and a log can be huge.
     const stream = await new Promise<Readable>((resolve, reject) =>
-      docker().modem.dial(
+      dockerFor(host).modem.dial(
         {
           path: `/containers/${info.id}/logs?`,
           method: "GET",
@@ -108,7 +112,7 @@ async function openLogStream(id: string, opts: { follow: boolean; tail?: number 
     );
     return { stream, tty: info.tty, id: info.id };
   } catch (e) {
-    throw dockerError(e, `Logs of ${id.slice(0, 12)}`);
+    throw dockerError(e, `Logs of ${id.slice(0, 12)}`, host);
   }
 }
 
@@ -124,7 +128,7 @@ export interface LogTail {
 export async function containerLogs(id: string, q: LogQuery = {}): Promise<LogTail> {
   const tail = Math.max(1, Math.min(MAX_TAIL, Math.floor(q.tail ?? 200)));
   const since = sinceSeconds(q.since);
-  const { stream, tty, id: full } = await openLogStream(id, { follow: false, tail, since, signal: q.signal });
+  const { stream, tty, id: full } = await openLogStream(id, { follow: false, tail, since, signal: q.signal, host: q.host });
   const lines: LogLine[] = [];
   let bytes = 0;
   let truncated = false;
@@ -145,7 +149,7 @@ export async function containerLogs(id: string, q: LogQuery = {}): Promise<LogTa
     });
     stream.on("end", () => resolve());
     stream.on("close", () => resolve());
-    stream.on("error", (e) => (q.signal?.aborted ? resolve() : reject(dockerError(e, `Logs of ${id.slice(0, 12)}`))));
+    stream.on("error", (e) => (q.signal?.aborted ? resolve() : reject(dockerError(e, `Logs of ${id.slice(0, 12)}`, q.host))));
   });
   demux.end();
   while (lines.length > tail) lines.shift();
@@ -159,10 +163,10 @@ export async function containerLogs(id: string, q: LogQuery = {}): Promise<LogTa
 export async function followLogs(
   id: string,
   onLine: (l: LogLine) => void,
-  opts: { tail?: number; since?: LogQuery["since"]; signal?: AbortSignal; onEnd?: (err?: Error) => void } = {},
+  opts: { tail?: number; since?: LogQuery["since"]; signal?: AbortSignal; onEnd?: (err?: Error) => void; host?: string } = {},
 ): Promise<{ stop(): void; pause(): void; resume(): void; containerId: string }> {
   const tail = Math.max(0, Math.min(MAX_TAIL, Math.floor(opts.tail ?? 100)));
-  const { stream, tty, id: full } = await openLogStream(id, { follow: true, tail, since: sinceSeconds(opts.since), signal: opts.signal });
+  const { stream, tty, id: full } = await openLogStream(id, { follow: true, tail, since: sinceSeconds(opts.since), signal: opts.signal, host: opts.host });
   const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), onLine);
   let ended = false;
   const end = (err?: Error) => {
@@ -187,8 +191,8 @@ export interface ErrorCount {
 }
 
 /** Count a container's error lines (LOG_ERROR_PATTERNS) since a time, without keeping the log in memory. */
-export async function countErrorLines(id: string, since: Date | string | number, opts: { signal?: AbortSignal; maxBytes?: number } = {}): Promise<ErrorCount> {
-  const { stream, tty } = await openLogStream(id, { follow: false, tail: "all", since: sinceSeconds(since), signal: opts.signal });
+export async function countErrorLines(id: string, since: Date | string | number, opts: { signal?: AbortSignal; maxBytes?: number; host?: string } = {}): Promise<ErrorCount> {
+  const { stream, tty } = await openLogStream(id, { follow: false, tail: "all", since: sinceSeconds(since), signal: opts.signal, host: opts.host });
   const out: ErrorCount = { lines: 0, errors: 0, samples: [] };
   const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), (l) => {
     out.lines++;
@@ -210,7 +214,7 @@ export async function countErrorLines(id: string, since: Date | string | number,
     });
     stream.on("end", () => resolve());
     stream.on("close", () => resolve());
-    stream.on("error", (e) => (opts.signal?.aborted ? resolve() : reject(dockerError(e, `Logs of ${id.slice(0, 12)}`))));
+    stream.on("error", (e) => (opts.signal?.aborted ? resolve() : reject(dockerError(e, `Logs of ${id.slice(0, 12)}`, opts.host))));
   });
   demux.end();
   return out;

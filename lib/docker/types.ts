@@ -11,6 +11,8 @@ export interface PortInfo {
 
 export interface ContainerInfo {
   id: string;
+  /** The Docker host it runs on (lib/docker/hosts.ts; `local` = the engine of DOCKER_HOST). */
+  host: string;
   name: string;
   /** The image reference as configured (from the list; a bare image ID when the tag has moved on). */
   image: string;

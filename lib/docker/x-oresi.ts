@@ -13,6 +13,11 @@ import { parseDuration } from "../config";
 //       kuma: true                            # monitors up with a fresh heartbeat
 //       logs: false                           # fail on error lines in the logs
 //       maxErrorLines: 0
+//     host: nas                               # the Docker host it runs on (DOCKER_HOSTS_FILE; default local)
+//     mode: swarm                             # compose (default) or swarm (`docker stack deploy`)
+/** Same pattern as lib/config.ts HOST_NAME_RE (kept literal: this module is also used without the config). */
+const hostNameString = z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, "a host name of lower-case letters, digits and dashes, such as nas");
+
 const durationString = z.string().regex(/^\d+(ms|s|m|h)$/, "a duration such as 90s");
 
 export const xOresiSchema = z
@@ -28,12 +33,18 @@ export const xOresiSchema = z
       })
       .partial()
       .default({}),
+    host: hostNameString,
+    mode: z.enum(["compose", "swarm"], { message: "compose or swarm" }),
   })
   .partial();
 
 export interface XOresi {
   kuma: string[];
   verify: { timeoutMs?: number; health: boolean; kuma: boolean; logs: boolean; maxErrorLines: number };
+  /** The Docker host (unset: `local`); lib/docker/hosts.ts hostOfStack() resolves and checks it. */
+  host?: string;
+  /** compose or swarm; unset: not said (compose, or detected). */
+  mode?: "compose" | "swarm";
 }
 
 export const X_ORESI_DEFAULTS: XOresi = { kuma: [], verify: { health: true, kuma: true, logs: false, maxErrorLines: 0 } };
@@ -60,6 +71,8 @@ export function parseXOresi(composeText: string): { settings: XOresi; error?: st
         logs: v.logs ?? false,
         maxErrorLines: v.maxErrorLines ?? 0,
       },
+      ...(r.data.host ? { host: r.data.host } : {}),
+      ...(r.data.mode ? { mode: r.data.mode } : {}),
     },
   };
 }

@@ -14,6 +14,7 @@ const container: ContainerInfo = {
   project: "web",
   service: "app",
   oneoff: false,
+  host: "local",
   configHash: "h",
   version: "1.0.0",
   ports: [],
