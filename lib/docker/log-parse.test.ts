@@ -39,6 +39,9 @@ describe("log parsing", () => {
 
   it("strips ANSI colours and matches patterns case-insensitively", () => {
     expect(stripAnsi("\u001b[1;31mFATAL\u001b[0m done")).toBe("FATAL done");
+    // tput sgr0 (charset selection), cursor and erase codes, an OSC 8 hyperlink and a window title
+    expect(stripAnsi("\u001b[32mok\u001b(B\u001b[m \u001b[2K\u001b[1Aup")).toBe("ok up");
+    expect(stripAnsi("\u001b]0;title\u0007see \u001b]8;;https://x.example\u001b\\docs\u001b]8;;\u001b\\")).toBe("see docs");
     const m = errorMatcher(" error , panic ");
     expect([m("Error: x"), m("kernel PANIC"), m("all good")]).toEqual([true, true, false]);
     expect(errorMatcher("")("error")).toBe(false);

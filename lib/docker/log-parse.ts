@@ -1,4 +1,5 @@
 import { StringDecoder } from "node:string_decoder";
+import { stripVTControlCharacters } from "node:util";
 
 // Pure helpers for container logs (tested without Docker): the 8-byte multiplexing header,
 // ANSI stripping, timestamps and error patterns. Every buffer here is bounded.
@@ -11,11 +12,9 @@ export interface LogLine {
   error: boolean;
 }
 
-// CSI / OSC / single-char escapes.
-const ANSI_RE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
-
+/** ANSI escapes (colours, CSI, OSC such as hyperlinks and titles, single-character escapes) removed, by Node's util. */
 export function stripAnsi(s: string): string {
-  return s.replace(ANSI_RE, "");
+  return stripVTControlCharacters(s);
 }
 
 /** Error patterns (LOG_ERROR_PATTERNS, comma separated): case-insensitive substrings. */
