@@ -2,10 +2,12 @@
 // rollback would do to each service. Advisory: the dialog shows it, pre-flight decides.
 import { queryOptions } from "@tanstack/react-query";
 import type { DeploymentPreview } from "@/lib/deploy/preview-types";
+import { api, ApiError } from "./api";
+import { queryKeys, type PreviewTarget } from "./keys";
 
-export type PreviewTarget = { kind: "rollout"; to: string } | { kind: "rollback" };
+export type { PreviewTarget } from "./keys";
 
-export const deploymentPreviewKey = (t: PreviewTarget) => (t.kind === "rollout" ? (["deployment-preview", "rollout", t.to] as const) : (["deployment-preview", "rollback"] as const));
+export const deploymentPreviewKey = (t: PreviewTarget) => queryKeys.deployments.preview(t);
 
 export function previewUrl(t: PreviewTarget): string {
   const q = new URLSearchParams({ kind: t.kind });
@@ -18,15 +20,8 @@ export const deploymentPreviewQuery = (t: PreviewTarget) =>
   queryOptions({
     queryKey: deploymentPreviewKey(t),
     queryFn: async ({ signal }): Promise<DeploymentPreview> => {
-      let res: Response;
-      try {
-        res = await fetch(previewUrl(t), { headers: { accept: "application/json" }, signal });
-      } catch (e) {
-        if ((e as Error).name === "AbortError") throw e;
-        throw new Error("The server could not be reached.");
-      }
-      const body = (await res.json().catch(() => ({}))) as Partial<DeploymentPreview> & { error?: { code: string; message: string } };
-      if (!res.ok || !body.stacks) throw new Error(body.error?.message ?? `The server answered ${res.status}.`);
+      const body = await api<Partial<DeploymentPreview>>(previewUrl(t), { signal });
+      if (!body?.stacks) throw new ApiError("bad_response", "The server answered 200.", 200);
       return body as DeploymentPreview;
     },
     staleTime: 15_000,
