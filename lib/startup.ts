@@ -3,16 +3,34 @@ import http from "node:http";
 import { config, ConfigError } from "./config";
 import { db, DatabaseStartupError } from "./db";
 import { logger } from "./logger";
-import { singleton } from "./singleton";
 import { PEER_HEADER } from "./access/authorize";
 import { startIdleGc } from "./runtime/idle-gc";
 
-type Hook = { name: string; run: () => Promise<void> | void };
-const hooks = singleton("startup.hooks", () => [] as Hook[]);
+interface Part {
+  name: string;
+  run: () => Promise<void> | void;
+}
 
-/** Parts that need to run at start-up (recovery of interrupted deployments, the scheduler) register here. */
-export function onStartup(name: string, run: Hook["run"]): void {
-  if (!hooks.some((h) => h.name === name)) hooks.push({ name, run });
+/**
+ * The start-up work of each part of the product, in the order it runs. Loaded after the
+ * configuration and the database are known good (a bad configuration stops the process
+ * before any part's module is evaluated).
+ */
+async function parts(): Promise<Part[]> {
+  const [deploy, access, intents, sync, stacks] = await Promise.all([
+    import("./deploy/startup"),
+    import("./access/startup"),
+    import("./intents/startup"),
+    import("./sync/startup"),
+    import("./stacks/startup"),
+  ]);
+  return [
+    { name: "deploy.recover", run: deploy.recoverDeployments }, // first: recover interrupted deployments before anything schedules one
+    { name: "access", run: access.startAccess }, // session secret; first-run admin password printed once
+    { name: "intents", run: intents.loadIntents },
+    { name: "sync", run: sync.startSync }, // deployment notifications, then the sync schedule
+    { name: "stacks.update-check", run: stacks.startUpdateChecks }, // image update checks on a slow schedule
+  ];
 }
 
 /**
@@ -46,13 +64,12 @@ export async function startup(): Promise<void> {
       dataDir: c.dataDir,
       dockerHost: c.DOCKER_HOST,
     });
-    const { registerStartupParts } = await import("./startup-parts");
-    registerStartupParts();
-    for (const h of hooks) {
+    // Each part runs after the one before it; a part that fails is logged and the next one runs.
+    for (const p of await parts()) {
       try {
-        await h.run();
+        await p.run();
       } catch (e) {
-        logger.error(`start-up step ${h.name} failed`, { err: e as Error });
+        logger.error(`start-up step ${p.name} failed`, { err: e as Error });
       }
     }
   } catch (e) {

@@ -4,37 +4,31 @@ import path from "node:path";
 import { config } from "./config";
 import { db } from "./db";
 import { docker, dockerError } from "./docker/client";
-import { singleton } from "./singleton";
 import { sharedValue } from "./cache";
+import type { DependencyStatus, Health } from "./domain";
+import { deploymentsStatus } from "./deploy/startup";
+import { intentsStatus } from "./intents/startup";
+import { kumaDependency } from "./kuma/status";
+import { syncStatus } from "./sync/scheduler";
 
-export type Health = "ok" | "degraded" | "down" | "unconfigured";
-
-export interface DependencyStatus {
-  name: "stacks" | "docker" | "kuma" | "database";
-  status: Health;
-  reason: string;
-  latencyMs: number;
-  /** What a person should do about it, when something is wrong. */
-  hint?: string;
-}
+export type { DependencyStatus, Health } from "./domain";
 
 export interface StatusReport {
   status: Health;
   version: string;
   commit: string;
   dependencies: DependencyStatus[];
-  /** Other parts (intents, sync, …) add their sections here. */
+  /** What other parts report (deployments, intents, sync, …), one key each. */
   sections: Record<string, unknown>;
   checkedAt: string;
 }
 
-type Section = () => Promise<unknown> | unknown;
-const sections = singleton("status.sections", () => new Map<string, Section>());
-
-/** Let another part add a section to /api/status (intents, sync, …). */
-export function registerStatusSection(name: string, fn: Section): void {
-  sections.set(name, fn);
-}
+/** The sections of /api/status, in order; one that throws shows `{ error }` instead. Add a part's section here. */
+const SECTIONS: Record<string, () => Promise<unknown> | unknown> = {
+  deployments: deploymentsStatus,
+  intents: intentsStatus,
+  sync: syncStatus,
+};
 
 async function timed(name: DependencyStatus["name"], fn: () => Promise<Omit<DependencyStatus, "name" | "latencyMs">>) {
   const t0 = performance.now();
@@ -79,21 +73,6 @@ export async function checkDocker(): Promise<DependencyStatus> {
   });
 }
 
-export async function checkKuma(): Promise<DependencyStatus> {
-  return timed("kuma", async () => {
-    const c = config();
-    if (!c.KUMA_URL) return { status: "unconfigured", reason: "KUMA_URL is not set", hint: "Set KUMA_URL and KUMA_STATUS_PAGE or KUMA_API_KEY to see monitors." };
-    const ctrl = AbortSignal.timeout(c.KUMA_TIMEOUT);
-    const url = c.KUMA_STATUS_PAGE ? `${c.KUMA_URL}/api/status-page/${c.KUMA_STATUS_PAGE}` : `${c.KUMA_URL}/metrics`;
-    const headers: Record<string, string> = {};
-    if (!c.KUMA_STATUS_PAGE && c.KUMA_API_KEY) headers.authorization = "Basic " + Buffer.from(":" + c.KUMA_API_KEY).toString("base64");
-    const res = await fetch(url, { signal: ctrl, headers, redirect: "error" });
-    await res.arrayBuffer();
-    if (!res.ok) return { status: "degraded", reason: `Uptime Kuma answered ${res.status}` };
-    return { status: "ok", reason: `Uptime Kuma answers at ${c.KUMA_URL}` };
-  });
-}
-
 export async function checkDatabase(): Promise<DependencyStatus> {
   return timed("database", async () => {
     db().prepare("SELECT 1").get();
@@ -101,25 +80,20 @@ export async function checkDatabase(): Promise<DependencyStatus> {
   });
 }
 
-// A singleton: instrumentation (where parts register) and each route are separate bundles.
-const checks = singleton("status.checks", (): Record<DependencyStatus["name"], () => Promise<DependencyStatus>> => ({
+/** The dependency checks, in the order /api/status lists them. Kuma's is its adapter's (status page and /metrics, with a deadline). */
+const CHECKS: Record<DependencyStatus["name"], () => Promise<DependencyStatus>> = {
   stacks: checkStacks,
   docker: checkDocker,
-  kuma: checkKuma,
+  kuma: () => kumaDependency(),
   database: checkDatabase,
-}));
-
-/** Replace a dependency check (adapters register richer ones than the defaults above). */
-export function registerDependencyCheck(name: DependencyStatus["name"], fn: () => Promise<DependencyStatus>): void {
-  checks[name] = fn;
-}
+};
 
 const cache = sharedValue<StatusReport>("status");
 
 async function compute(): Promise<StatusReport> {
-  const dependencies = await Promise.all((Object.keys(checks) as DependencyStatus["name"][]).map((k) => checks[k]()));
+  const dependencies = await Promise.all(Object.values(CHECKS).map((check) => check()));
   const extra: Record<string, unknown> = {};
-  for (const [name, fn] of sections) {
+  for (const [name, fn] of Object.entries(SECTIONS)) {
     try {
       extra[name] = await fn();
     } catch (e) {

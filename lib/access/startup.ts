@@ -3,7 +3,6 @@ import { audit } from "../audit/record";
 import { pruneAudit } from "../audit/retention";
 import { logger } from "../logger";
 import { singleton } from "../singleton";
-import { onStartup } from "../startup";
 import { ensureFirstRunAdmin } from "./first-run";
 import { takeRefusals } from "./refusals";
 import { authSecret } from "./secret";
@@ -29,22 +28,20 @@ export function drainRefusals(): number {
 }
 
 /** At start-up: the session secret exists, on a first run the admin password is in the log; refusals drain, old audit events leave. */
-export function registerAccess(): void {
-  onStartup("access", async () => {
-    authSecret();
-    await ensureFirstRunAdmin();
-    singleton("access.refusal-drain", () => setInterval(drainRefusals, 1000).unref());
-    // audit retention (AUDIT_RETENTION_DAYS): now, then once a day
-    const prune = () => {
-      try {
-        pruneAudit();
-      } catch (e) {
-        logger.error("audit retention failed", { err: e as Error });
-      }
-    };
-    singleton("audit.retention", () => {
-      prune();
-      return setInterval(prune, 86_400_000).unref();
-    });
+export async function startAccess(): Promise<void> {
+  authSecret();
+  await ensureFirstRunAdmin();
+  singleton("access.refusal-drain", () => setInterval(drainRefusals, 1000).unref());
+  // audit retention (AUDIT_RETENTION_DAYS): now, then once a day
+  const prune = () => {
+    try {
+      pruneAudit();
+    } catch (e) {
+      logger.error("audit retention failed", { err: e as Error });
+    }
+  };
+  singleton("audit.retention", () => {
+    prune();
+    return setInterval(prune, 86_400_000).unref();
   });
 }

@@ -14,7 +14,6 @@ import { invalidateContainers, listContainers } from "../docker/containers";
 import { resetSingleton } from "../singleton";
 import { status } from "../status";
 import { reloadIntents } from "./load";
-import { registerIntents } from "./startup";
 import { GET as listRoute } from "@/app/api/intents/route";
 import { GET as previewRoute, POST as runRoute } from "@/app/api/intents/[name]/route";
 import { POST as chatRoute } from "@/app/api/chatops/route";
@@ -207,7 +206,6 @@ describe("confirm texts and status", () => {
     process.env.INTENTS_DIR = dir;
     reloadConfig();
     reloadIntents();
-    registerIntents();
     const s = await status(0);
     expect(s.sections.intents).toMatchObject({ dir, loaded: ["verify"], status: "degraded", errors: [{ file: "bad.yaml", line: 3 }] });
     process.env.INTENTS_DIR = INTENTS;

@@ -1,6 +1,4 @@
 import "server-only";
-import { onStartup } from "../startup";
-import { registerStatusSection } from "../status";
 import { intents } from "./load";
 
 /** What /api/status shows under sections.intents: the folder, the loaded intents and each bad file. */
@@ -15,9 +13,7 @@ export function intentsStatus() {
   };
 }
 
-export function registerIntents(): void {
-  registerStatusSection("intents", intentsStatus);
-  onStartup("intents", () => {
-    intents(); // validate the folder at start-up; bad files are logged with file and line
-  });
+/** Start-up: validate the folder; bad files are logged with file and line. */
+export function loadIntents(): void {
+  intents();
 }

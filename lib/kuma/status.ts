@@ -1,5 +1,5 @@
 import "server-only";
-import { registerDependencyCheck, type DependencyStatus } from "../status";
+import type { DependencyStatus } from "../domain";
 import { cachedKuma, KumaError, kumaConfigured, type Endpoint } from "./client";
 import { KUMA_CACHE_MS } from "./cache";
 import { mapMonitorsToStacks } from "./match";
@@ -121,10 +121,3 @@ export async function kumaDependency(deadlineMs = 1500): Promise<DependencyStatu
     hint: "Monitors show as unknown until Uptime Kuma answers; deployments verify containers only or wait.",
   };
 }
-
-export function registerKumaStatusCheck(): void {
-  registerDependencyCheck("kuma", kumaDependency);
-}
-
-// Registered on import too, so that whichever bundle loads this module reports the rich check.
-registerKumaStatusCheck();

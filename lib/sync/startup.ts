@@ -2,14 +2,11 @@ import "server-only";
 import { onDeploymentFinished } from "../deploy/events";
 import { notifyDeployment } from "../notify/deployments";
 import { singleton } from "../singleton";
-import { onStartup } from "../startup";
-import { registerStatusSection } from "../status";
 import { syncAfterDeployment } from "./run";
-import { startScheduler, syncStatus } from "./scheduler";
+import { startScheduler } from "./scheduler";
 
-/** The sync section of /api/status, and deployment notifications (once per process). */
+/** Deployment notifications and the sync after a deployment (once per process). */
 export function wireSync(): void {
-  registerStatusSection("sync", () => syncStatus());
   singleton("sync.listeners", () =>
     onDeploymentFinished((d) => {
       notifyDeployment(d);
@@ -18,10 +15,8 @@ export function wireSync(): void {
   );
 }
 
-/** Start-up hook: wire sync and notifications, then start the schedule. */
-export function registerSync(): void {
-  onStartup("sync", () => {
-    wireSync();
-    startScheduler();
-  });
+/** Start-up: wire sync and notifications, then start the schedule. */
+export function startSync(): void {
+  wireSync();
+  startScheduler();
 }
