@@ -7,64 +7,20 @@
 // people and chat bots run the same intents.
 import { useState, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
-import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/deployments/confirm-dialog";
-import type { IntentView } from "@/lib/intents/schema";
-import type { DeploymentPreview } from "@/lib/deploy/preview-types";
 import { DeploymentPreviewPanel } from "@/components/deployments/deployment-preview";
 import { deploymentPreviewKey, type PreviewTarget } from "@/lib/queries/preview";
+import { isUnreachable } from "@/lib/queries/api";
+import { cleanParams, intentPreviewQuery, intentsQuery, useRunIntent, type IntentPreview, type LooseParams } from "@/lib/queries/intents";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
-type Params = Record<string, string | boolean | undefined>;
-
-export interface IntentPreview {
-  intent: IntentView;
-  params: Record<string, string | boolean>;
-  current: string | null;
-  confirm: string | null;
-  /** The confirm text without the rollout preview (the dialog's title). */
-  question?: string | null;
-  details: string | null;
-  deployment?: DeploymentPreview | null;
-}
-
-interface ApiError {
-  error?: { code: string; message: string };
-}
-
-/** The intents the signed-in person may run (the server decides; shared by every button). */
-export const intentsQuery = () =>
-  queryOptions({
-    queryKey: ["intents"],
-    queryFn: async (): Promise<IntentView[]> => {
-      const res = await fetch("/api/intents", { headers: { accept: "application/json" } });
-      if (!res.ok) return [];
-      return ((await res.json()) as { intents: IntentView[] }).intents;
-    },
-    staleTime: 30_000,
-    refetchInterval: false,
-  });
-
-function cleanParams(params: Params): Record<string, string | boolean> {
-  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string | boolean>;
-}
-
-function query(params: Params): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(cleanParams(params))) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : "";
-}
-
-async function readJson<T>(res: Response): Promise<T & ApiError> {
-  return (await res.json().catch(() => ({}))) as T & ApiError;
-}
 
 export interface IntentButtonProps {
   /** The intent to run (a file in INTENTS_DIR), e.g. "rollback". */
   intent: string;
-  params?: Params;
+  params?: LooseParams;
   /** The button's label (default: the intent's title). */
   children?: ReactNode;
   variant?: Variant;
@@ -84,8 +40,9 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
   const router = useRouter();
   const qc = useQueryClient();
   const intents = useQuery(intentsQuery());
+  const runMutation = useRunIntent();
   const [preview, setPreview] = useState<IntentPreview | null>(null);
-  const [busy, setBusy] = useState<"preview" | "run" | null>(null);
+  const [previewing, setPreviewing] = useState(false);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const [message, setMessage] = useState<{ tone: "ok" | "bad"; text: string } | null>(null);
 
@@ -93,24 +50,11 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
   const unavailable = intents.isSuccess && !allowed;
 
   async function run(inDialog: boolean) {
-    setBusy("run");
     setDialogError(null);
     setMessage(null);
     try {
-      const res = await fetch(`/api/intents/${encodeURIComponent(intent)}`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify(cleanParams(params)),
-      });
-      const body = await readJson<Record<string, unknown>>(res);
-      if (!res.ok) {
-        const text = body.error?.message ?? `The server answered ${res.status}.`;
-        if (inDialog) setDialogError(text);
-        else setMessage({ tone: "bad", text });
-        return;
-      }
+      const body = await runMutation.mutateAsync({ name: intent, params: cleanParams(params) });
       setPreview(null);
-      await qc.invalidateQueries();
       onDone?.(body);
       if (navigate && typeof body.url === "string" && body.url.startsWith("/deployments/")) {
         router.push(body.url);
@@ -118,40 +62,34 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
       }
       setMessage({ tone: "ok", text: typeof body.summary === "string" ? body.summary : "Done." });
       router.refresh();
-    } catch {
-      const text = "The server could not be reached; check the Deployments page before trying again.";
+    } catch (e) {
+      const text = isUnreachable(e) ? "The server could not be reached; check the Deployments page before trying again." : (e as Error).message;
       if (inDialog) setDialogError(text);
       else setMessage({ tone: "bad", text });
-    } finally {
-      setBusy(null);
     }
   }
 
   async function open() {
-    setBusy("preview");
+    setPreviewing(true);
     setMessage(null);
     setDialogError(null);
+    let body: IntentPreview;
     try {
-      const res = await fetch(`/api/intents/${encodeURIComponent(intent)}${query(params)}`, { headers: { accept: "application/json" } });
-      const body = await readJson<IntentPreview>(res);
-      if (!res.ok) {
-        setMessage({ tone: "bad", text: body.error?.message ?? `The server answered ${res.status}.` });
-        setBusy(null);
-        return;
-      }
-      if (!body.confirm) {
-        await run(false); // an intent without a confirm text (verify) runs at once
-        return;
-      }
-      // The intent's answer carries the rollout preview: seed the dialog's query with it.
-      if (deployment && body.deployment && (deployment.kind === "rollback" || body.deployment.to === deployment.to))
-        qc.setQueryData(deploymentPreviewKey(deployment), body.deployment);
-      setPreview(body);
-      setBusy(null);
-    } catch {
-      setMessage({ tone: "bad", text: "The server could not be reached." });
-      setBusy(null);
+      body = await qc.fetchQuery(intentPreviewQuery(intent, cleanParams(params)));
+    } catch (e) {
+      setMessage({ tone: "bad", text: isUnreachable(e) ? "The server could not be reached." : (e as Error).message });
+      setPreviewing(false);
+      return;
     }
+    if (!body.confirm) {
+      setPreviewing(false);
+      await run(false); // an intent without a confirm text (verify) runs at once
+      return;
+    }
+    // The intent's answer carries the rollout preview: seed the dialog's query with it.
+    if (deployment && body.deployment && (deployment.kind === "rollback" || body.deployment.to === deployment.to)) qc.setQueryData(deploymentPreviewKey(deployment), body.deployment);
+    setPreview(body);
+    setPreviewing(false);
   }
 
   const label = children ?? allowed?.title ?? intent;
@@ -161,8 +99,8 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
         type="button"
         variant={variant}
         className={className}
-        disabled={disabled || unavailable || busy === "preview"}
-        aria-busy={busy === "preview"}
+        disabled={disabled || unavailable || previewing}
+        aria-busy={previewing}
         title={unavailable ? "Your role may not run this." : undefined}
         onClick={open}
         data-intent={intent}
@@ -179,7 +117,7 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
         title={preview?.question ?? preview?.confirm ?? ""}
         confirmLabel={typeof label === "string" ? label : (preview?.intent.title ?? "Confirm")}
         danger={variant === "danger"}
-        busy={busy === "run"}
+        busy={runMutation.isPending}
         error={dialogError}
         onCancel={() => {
           setPreview(null);

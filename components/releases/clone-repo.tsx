@@ -3,43 +3,32 @@
 // First run: clone the stacks repository into STACKS_DIR, with progress.
 import { useEffect, useId, useState } from "react";
 import { useRouter } from "next/navigation";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/access/role";
-
-interface Job {
-  state: "idle" | "running" | "done" | "failed";
-  url: string | null;
-  phase: string | null;
-  percent: number | null;
-  error: string | null;
-}
+import { invalidateAfterRun } from "@/lib/queries/intents";
+import { repoCloneQuery, useCloneRepo } from "@/lib/queries/releases";
 
 export function CloneRepo() {
   const allowed = useCan("admin");
   const router = useRouter();
+  const qc = useQueryClient();
   const id = useId();
   const [url, setUrl] = useState("");
-  const [job, setJob] = useState<Job | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const clone = useCloneRepo();
+  // The job shown is the one this form started (seeded by the POST's answer, then polled).
+  const progress = useQuery({ ...repoCloneQuery(), enabled: clone.isSuccess });
+  const job = clone.isSuccess ? (progress.data ?? clone.data) : null;
+  const error = clone.error?.message ?? null;
 
   useEffect(() => {
-    if (job?.state !== "running") return;
-    const t = setInterval(async () => {
-      const r = await fetch("/api/repo/clone", { headers: { accept: "application/json" } }).catch(() => null);
-      if (!r?.ok) return;
-      const j = (await r.json()) as Job;
-      setJob(j);
-      if (j.state === "done") router.refresh();
-    }, 1000);
-    return () => clearInterval(t);
-  }, [job?.state, router]);
+    if (job?.state !== "done") return;
+    void invalidateAfterRun(qc);
+    router.refresh();
+  }, [job?.state, qc, router]);
 
-  async function start() {
-    setError(null);
-    const r = await fetch("/api/repo/clone", { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ url }) });
-    const j = (await r.json().catch(() => ({}))) as Job & { error?: { message: string } };
-    if (r.status !== 202) setError((j.error as { message: string } | undefined)?.message ?? `The server answered ${r.status}.`);
-    else setJob(j);
+  function start() {
+    clone.mutate(url);
   }
 
   return (
@@ -48,7 +37,7 @@ export function CloneRepo() {
         className="flex flex-col gap-2 sm:flex-row sm:items-end"
         onSubmit={(e) => {
           e.preventDefault();
-          void start();
+          start();
         }}
       >
         <div className="flex-1">

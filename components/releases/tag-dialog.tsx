@@ -3,19 +3,14 @@
 // "Tag release": suggested versions as one-tap choices, drafted notes, validation as you type.
 import { useEffect, useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
+import { useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/access/role";
-import { checkNewVersion, type VersionSuggestions } from "@/lib/releases/versions";
-import { postIntent, useIntentConfirm } from "@/components/intents/use-intent";
+import { checkNewVersion } from "@/lib/releases/versions";
+import { useIntentConfirm } from "@/components/intents/use-intent";
+import { releaseDraftQuery, useTagRelease, type TagDraft } from "@/lib/queries/releases";
 
-export interface TagDraft {
-  sha: string | null;
-  ref: string;
-  suggestions: VersionSuggestions;
-  message: string;
-  existing: string[];
-  fetchError?: string | null;
-}
+export type { TagDraft } from "@/lib/queries/releases";
 
 const input =
   "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
@@ -23,6 +18,8 @@ const input =
 export function TagReleaseButton({ initial }: { initial: TagDraft }) {
   const allowed = useCan("admin");
   const router = useRouter();
+  const qc = useQueryClient();
+  const tagRelease = useTagRelease();
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   const [open, setOpen] = useState(false);
@@ -32,7 +29,7 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
   const [touchedMessage, setTouchedMessage] = useState(false);
   const [backport, setBackport] = useState(false);
   const [changelog, setChangelog] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const busy = tagRelease.isPending;
   const [error, setError] = useState<string | null>(null);
   const confirmText = useIntentConfirm("tag", { version: tag.trim() });
 
@@ -44,22 +41,15 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
   }, [open]);
 
   // Refresh the draft (fetches origin/main on the server) each time the dialog opens.
-  useEffect(() => {
-    if (!open) return;
-    let live = true;
-    fetch("/api/releases/draft", { headers: { accept: "application/json" } })
-      .then((r) => (r.ok ? r.json() : null))
-      .then((d: TagDraft | null) => {
-        if (!live || !d) return;
+  function openDialog() {
+    setOpen(true);
+    qc.fetchQuery(releaseDraftQuery())
+      .then((d) => {
         setDraft(d);
         if (!touchedMessage) setMessage(d.message.replace(/^Release \S+/, `Release ${tag}`));
       })
       .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open]);
+  }
 
   const problem = checkNewVersion(tag.trim(), draft.existing, { backport });
   const orderProblem = !!checkNewVersion(tag.trim(), draft.existing, { backport: false }) && problem === null;
@@ -71,32 +61,22 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
   };
 
   async function submit() {
-    setBusy(true);
     setError(null);
     try {
       // With the drafted notes as the message, tag through the `tag` intent (as chat does);
       // an edited message goes to POST /api/releases, which takes free text.
-      const { status, body: json } = touchedMessage
-        ? await fetch("/api/releases", {
-            method: "POST",
-            headers: { "content-type": "application/json", accept: "application/json" },
-            body: JSON.stringify({ tag: tag.trim(), message, backport: backport || undefined, changelog: changelog || undefined }),
-          }).then(async (res) => ({ status: res.status, body: (await res.json().catch(() => ({}))) as { error?: { message: string } } }))
-        : await postIntent("tag", { version: tag.trim(), ...(backport ? { backport: true } : {}), ...(changelog ? { changelog: true } : {}) });
-      if (status !== 201) throw new Error(json.error?.message ?? `The server answered ${status}.`);
+      await tagRelease.mutateAsync({ tag: tag.trim(), message: touchedMessage ? message : undefined, backport, changelog });
       setOpen(false);
       router.push(`/releases/${encodeURIComponent(tag.trim())}`);
       router.refresh();
     } catch (e) {
       setError((e as Error).message);
-    } finally {
-      setBusy(false);
     }
   }
 
   return (
     <>
-      <Button onClick={() => setOpen(true)} disabled={!allowed} title={allowed ? undefined : "Needs the admin role"}>
+      <Button onClick={openDialog} disabled={!allowed} title={allowed ? undefined : "Needs the admin role"}>
         Tag release
       </Button>
       <dialog

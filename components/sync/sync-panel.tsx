@@ -4,23 +4,15 @@
 // one exists, and "Sync now" for operators. Refreshes by itself, faster while a sync runs.
 import Link from "next/link";
 import { useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { useCan } from "@/components/access/role";
 import type { SyncStatus } from "@/lib/sync/scheduler";
-import { postIntent } from "@/components/intents/use-intent";
+import { syncQuery, useSyncNow } from "@/lib/queries/sync";
 import { every } from "./format";
-
-export const syncQueryKey = ["sync"] as const;
-
-async function fetchSync(): Promise<SyncStatus> {
-  const res = await fetch("/api/sync", { headers: { accept: "application/json" } });
-  if (!res.ok) throw new Error(`The server answered ${res.status}.`);
-  return ((await res.json()) as { sync: SyncStatus }).sync;
-}
 
 function badge(s: SyncStatus): { label: string; tone: Tone } {
   if (s.running) return { label: "syncing", tone: "info" };
@@ -32,51 +24,26 @@ function badge(s: SyncStatus): { label: string; tone: Tone } {
 }
 
 export function SyncPanel({ initial }: { initial: SyncStatus }) {
-  const qc = useQueryClient();
   const canSync = useCan("operator");
-  const [busy, setBusy] = useState(false);
+  const syncNow = useSyncNow();
+  const busy = syncNow.isPending;
   const [note, setNote] = useState<string | null>(null);
   const { data } = useQuery({
-    queryKey: syncQueryKey,
-    queryFn: fetchSync,
+    ...syncQuery(),
     initialData: initial,
     refetchInterval: (q) => (q.state.data?.running || busy ? 1_000 : 15_000),
   });
   const s = data ?? initial;
   const b = badge(s);
 
-  async function syncNow() {
-    setBusy(true);
+  function startSync() {
     setNote("Asking the remote for new releases…");
-    try {
-      // Runs the `sync` intent (as the chat command does) and answers when the sync has finished.
-      const { status, body } = await postIntent("sync", {});
-      if (status === 404) {
-        // No `sync` intent in INTENTS_DIR: start it directly (POST /api/sync) and wait for it.
-        const res = await fetch("/api/sync", { method: "POST", headers: { accept: "application/json" } });
-        const json = (await res.json().catch(() => ({}))) as { error?: { message: string } };
-        if (res.status !== 202) throw new Error(json.error?.message ?? `The server answered ${res.status}.`);
-        for (let i = 0; i < 120; i++) {
-          await new Promise((r) => setTimeout(r, 500));
-          const now = await fetchSync();
-          qc.setQueryData(syncQueryKey, now);
-          if (!now.running) {
-            setNote(`Sync finished: ${now.lastRun?.message ?? "done"}`);
-            break;
-          }
-        }
-      } else {
-        if (status !== 200) throw new Error(body.error?.message ?? `The server answered ${status}.`);
-        const run = body.sync as { message?: string } | undefined;
-        setNote(`Sync finished: ${run?.message ?? "done"}`);
-        qc.setQueryData(syncQueryKey, await fetchSync());
-      }
-      await qc.invalidateQueries();
-    } catch (e) {
-      setNote(`Sync could not start: ${(e as Error).message}`);
-    } finally {
-      setBusy(false);
-    }
+    syncNow.mutate(undefined, {
+      onSuccess: ({ message }) => {
+        if (message !== null) setNote(`Sync finished: ${message}`);
+      },
+      onError: (e) => setNote(`Sync could not start: ${e.message}`),
+    });
   }
 
   return (
@@ -89,7 +56,7 @@ export function SyncPanel({ initial }: { initial: SyncStatus }) {
       className="mb-4"
       actions={
         canSync ? (
-          <Button variant="secondary" onClick={syncNow} disabled={busy || s.running}>
+          <Button variant="secondary" onClick={startSync} disabled={busy || s.running}>
             {busy || s.running ? "Syncing…" : "Sync now"}
           </Button>
         ) : null

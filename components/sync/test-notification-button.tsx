@@ -4,21 +4,22 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/access/role";
+import { useTestNotification } from "@/lib/queries/sync";
 
 /** Send a test message to every target, then refresh the page to show the results. */
 export function TestNotificationButton({ disabled }: { disabled?: boolean }) {
   const allowed = useCan("operator");
   const router = useRouter();
-  const [busy, setBusy] = useState(false);
+  const sendTest = useTestNotification();
+  const [waiting, setWaiting] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   if (!allowed) return null;
+  const busy = sendTest.isPending || waiting;
   async function send() {
-    setBusy(true);
     setNote("Sending…");
+    setWaiting(true);
     try {
-      const res = await fetch("/api/sync/test-notification", { method: "POST", headers: { accept: "application/json" } });
-      const json = (await res.json().catch(() => ({}))) as { targets?: string[]; error?: { message: string } };
-      if (res.status !== 202) throw new Error(json.error?.message ?? `The server answered ${res.status}.`);
+      const json = await sendTest.mutateAsync();
       // Targets answer within their timeout (5 s, one retry); show the results after that.
       await new Promise((r) => setTimeout(r, 2_000));
       setNote(`Sent to ${json.targets?.length ?? 0} target(s); results below.`);
@@ -26,7 +27,7 @@ export function TestNotificationButton({ disabled }: { disabled?: boolean }) {
     } catch (e) {
       setNote((e as Error).message);
     } finally {
-      setBusy(false);
+      setWaiting(false);
     }
   }
   return (
