@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/access/role";
+import { useLiftHold } from "@/lib/queries/deployments";
 import { ConfirmDialog } from "./confirm-dialog";
 
 /** Lift the hold on a release so that a scheduled sync may roll it out again. */
@@ -11,7 +12,7 @@ export function LiftHoldButton({ release, reason }: { release: string; reason: s
   const allowed = useCan("operator");
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const liftHold = useLiftHold();
   const [error, setError] = useState<string | null>(null);
   return (
     <>
@@ -22,22 +23,18 @@ export function LiftHoldButton({ release, reason }: { release: string; reason: s
         open={open}
         title={`Lift the hold on ${release}?`}
         confirmLabel="Lift hold"
-        busy={busy}
+        busy={liftHold.isPending}
         error={error}
         onCancel={() => setOpen(false)}
-        onConfirm={async () => {
-          setBusy(true);
-          try {
-            const res = await fetch(`/api/deployments/holds/${encodeURIComponent(release)}`, { method: "DELETE" });
-            if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { error?: { message: string } }).error?.message ?? `HTTP ${res.status}`);
-            setOpen(false);
-            router.refresh();
-          } catch (e) {
-            setError((e as Error).message);
-          } finally {
-            setBusy(false);
-          }
-        }}
+        onConfirm={() =>
+          liftHold.mutate(release, {
+            onSuccess: () => {
+              setOpen(false);
+              router.refresh();
+            },
+            onError: (e) => setError(e.message),
+          })
+        }
       >
         <p>A scheduled sync may then roll out {release} again. It was held because: {reason}</p>
       </ConfirmDialog>

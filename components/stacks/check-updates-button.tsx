@@ -4,29 +4,25 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Can } from "@/components/access/role";
 import { Button } from "@/components/ui/button";
+import { isUnreachable } from "@/lib/queries/api";
+import { useCheckUpdates } from "@/lib/queries/stacks";
 
 /** Ask the registries now whether the stack's image tags point to new images (operator). */
 export function CheckUpdatesButton({ stack }: { stack: string }) {
   const router = useRouter();
-  const [busy, setBusy] = useState(false);
+  const checkUpdates = useCheckUpdates();
+  const busy = checkUpdates.isPending;
   const [msg, setMsg] = useState<string | null>(null);
-  async function check() {
-    setBusy(true);
+  function check() {
     setMsg(null);
-    try {
-      const r = await fetch(`/api/stacks/${encodeURIComponent(stack)}/check-updates`, { method: "POST" });
-      const body = await r.json();
-      if (!r.ok) setMsg(body?.error?.message ?? `Failed (${r.status}).`);
-      else {
-        const failed = (body.checks as { ref: string; error?: string }[]).filter((c) => c.error);
+    checkUpdates.mutate(stack, {
+      onSuccess: (body) => {
+        const failed = body.checks.filter((c) => c.error);
         setMsg(failed.length ? `Checked; ${failed.length} could not be checked: ${failed.map((f) => f.error).join("; ")}` : `Checked ${body.checks.length} image(s).`);
         router.refresh();
-      }
-    } catch {
-      setMsg("The server did not answer.");
-    } finally {
-      setBusy(false);
-    }
+      },
+      onError: (e) => setMsg(isUnreachable(e) ? "The server did not answer." : e.message),
+    });
   }
   return (
     <Can role="operator" fallback={<Button variant="secondary" disabled title="Needs the operator role">Check for updates</Button>}>

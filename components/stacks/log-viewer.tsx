@@ -1,8 +1,11 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import type { LogLine } from "@/lib/docker/log-parse";
+import { isUnreachable } from "@/lib/queries/api";
+import { containerLogsQuery } from "@/lib/queries/stacks";
 
 const KEEP = 2000; // lines kept in the browser while following
 
@@ -10,33 +13,24 @@ const KEEP = 2000; // lines kept in the browser while following
 export function LogViewer({ containers }: { containers: { id: string; name: string }[] }) {
   const [id, setId] = useState(containers[0]?.id ?? "");
   const [tail, setTail] = useState(200);
-  const [lines, setLines] = useState<LogLine[]>([]);
+  // Followed lines (server-sent events); while not following, the tail query's lines are shown.
+  const [streamed, setLines] = useState<LogLine[]>([]);
   const [following, setFollowing] = useState(false);
   const [errorsOnly, setErrorsOnly] = useState(false);
-  const [msg, setMsg] = useState<string | null>(null);
+  const [streamMsg, setMsg] = useState<string | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const source = useRef<EventSource | null>(null);
 
-  useEffect(() => {
-    if (!id || following) return;
-    let cancelled = false;
-    fetch(`/api/containers/${id}/logs?tail=${tail}`)
-      .then(async (r) => {
-        const body = await r.json();
-        if (cancelled) return;
-        if (!r.ok) {
-          setMsg(body?.error?.message ?? `Logs could not be read (${r.status}).`);
-          setLines([]);
-        } else {
-          setMsg(body.truncated ? "Only the most recent part is shown (the log is very large)." : null);
-          setLines(body.lines);
-        }
-      })
-      .catch(() => !cancelled && setMsg("The server did not answer."));
-    return () => {
-      cancelled = true;
-    };
-  }, [id, tail, following]);
+  const tailQ = useQuery({ ...containerLogsQuery(id, tail), enabled: !!id && !following });
+  const tailMsg = tailQ.isError
+    ? isUnreachable(tailQ.error)
+      ? "The server did not answer."
+      : tailQ.error.message
+    : tailQ.data?.truncated
+      ? "Only the most recent part is shown (the log is very large)."
+      : null;
+  const lines = following ? streamed : tailQ.isError ? [] : (tailQ.data?.lines ?? []);
+  const msg = following ? streamMsg : tailMsg;
 
   useEffect(() => {
     if (!following || !id) return;
@@ -65,7 +59,7 @@ export function LogViewer({ containers }: { containers: { id: string; name: stri
 
   useEffect(() => {
     if (following && box.current) box.current.scrollTop = box.current.scrollHeight;
-  }, [lines, following]);
+  }, [streamed, following]);
 
   const errorCount = lines.filter((l) => l.error).length;
   const shown = errorsOnly ? lines.filter((l) => l.error) : lines;
