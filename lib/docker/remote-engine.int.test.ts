@@ -7,18 +7,18 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertTemporary, makeTempDir } from "@/e2e/fixtures/sandbox";
-import { ConfigError, parseConfig, reloadConfig } from "../config";
+import { setEnv } from "@/test/fixtures/env";
+import { keygen, startSshd, type Sshd } from "@/test/fixtures/sshd";
+import { ConfigError, parseConfig } from "../config";
 import { resetSingleton } from "../singleton";
 import { checkDocker } from "../status";
 import { docker } from "./client";
 import { invalidateContainers, listContainers } from "./containers";
 
 const ENGINE = "/var/run/docker.sock";
-const SSHD = "/usr/sbin/sshd";
-const PRIVSEP = "/run/sshd";
 const user = os.userInfo().username;
 const VARS = ["DOCKER_HOST", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_SSH_KEY_FILE", "SSH_AUTH_SOCK"] as const;
 const saved = Object.fromEntries(VARS.map((k) => [k, process.env[k]]));
@@ -34,8 +34,7 @@ let tcpPort: number;
 let sshPort: number;
 let tlsAuthorized = 0;
 let tlsRefused = 0;
-let sshd: ChildProcess | null = null;
-let sshdLog = "";
+let sshd: Sshd | undefined;
 
 function openssl(args: string[], cwd: string): void {
   execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
@@ -81,30 +80,9 @@ function listen(server: net.Server): Promise<number> {
   });
 }
 
-async function waitForBanner(port: number, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (sshd?.exitCode !== null) throw new Error(`sshd exited (${sshd?.exitCode}): ${sshdLog}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = net.connect(port, "127.0.0.1");
-      c.setTimeout(1000);
-      c.once("data", (d) => (c.destroy(), resolve(d.toString().startsWith("SSH-2.0-"))));
-      c.once("error", () => resolve(false));
-      c.once("timeout", () => (c.destroy(), resolve(false)));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`sshd did not answer on 127.0.0.1:${port}: ${sshdLog}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Point the app at another engine: set the DOCKER_* variables (others unset), re-read them, drop the client and the cache. */
 function useEngine(env: Partial<Record<(typeof VARS)[number], string>>): void {
-  for (const k of VARS) {
-    if (env[k] === undefined) delete process.env[k];
-    else process.env[k] = env[k];
-  }
-  reloadConfig();
+  setEnv(Object.fromEntries(VARS.map((k) => [k, env[k]])));
   resetSingleton("docker");
   invalidateContainers();
 }
@@ -144,69 +122,17 @@ beforeAll(async () => {
   tcpPort = await listen(net.createServer(pipeToEngine));
 
   // sshd on loopback with its own config, host key and authorized_keys (never the system's service).
-  if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: run \`bash scripts/test-env.sh\` (it installs openssh-server).`);
   const sshDir = path.join(root, "sshd");
-  fs.mkdirSync(sshDir);
-  for (const k of ["host_key", "id_ed25519", "wrong_ed25519"])
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "oresi-test", "-f", path.join(sshDir, k)], { stdio: "ignore" });
-  fs.writeFileSync(path.join(sshDir, "authorized_keys"), fs.readFileSync(path.join(sshDir, "id_ed25519.pub")));
-  // sshd's privilege separation folder (what the openssh-server package's tmpfiles makes). It is
-  // left in place afterwards: another test file may run its own sshd at the same time.
-  fs.mkdirSync(PRIVSEP, { recursive: true, mode: 0o755 });
-  const probe = net.createServer();
-  sshPort = await new Promise<number>((r) => probe.listen(0, "127.0.0.1", () => r((probe.address() as net.AddressInfo).port)));
-  await new Promise((r) => probe.close(r));
-  const conf = path.join(sshDir, "sshd_config");
-  fs.writeFileSync(
-    conf,
-    [
-      `Port ${sshPort}`,
-      "ListenAddress 127.0.0.1",
-      `HostKey ${path.join(sshDir, "host_key")}`,
-      `AuthorizedKeysFile ${path.join(sshDir, "authorized_keys")}`,
-      `PidFile ${path.join(sshDir, "sshd.pid")}`,
-      `AllowUsers ${user}`,
-      "StrictModes no",
-      "PubkeyAuthentication yes",
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "PermitRootLogin prohibit-password",
-      "UsePAM no",
-      "LogLevel VERBOSE",
-      "",
-    ].join("\n"),
-  );
-  sshd = spawn(SSHD, ["-D", "-e", "-f", conf], { stdio: ["ignore", "ignore", "pipe"] });
-  sshd.stderr!.on("data", (d: Buffer) => {
-    if (sshdLog.length < 64 * 1024) sshdLog += d.toString();
-  });
-  await waitForBanner(sshPort);
+  for (const k of ["id_ed25519", "wrong_ed25519"]) keygen(path.join(sshDir, k));
+  sshd = await startSshd(sshDir, [path.join(sshDir, "id_ed25519.pub")]);
+  sshPort = sshd.port;
 });
 
-/** The pids of a process's children (empty once sshd's per-connection processes have ended). */
-function children(pid: number): string[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
 afterAll(async () => {
-  if (sshd?.pid && sshd.exitCode === null) {
-    for (let i = 0; i < 30 && children(sshd.pid).length; i++) await new Promise((r) => setTimeout(r, 100));
-    const gone = new Promise((r) => sshd!.once("exit", r));
-    sshd.kill("SIGTERM");
-    await Promise.race([gone, new Promise((r) => setTimeout(r, 2000))]);
-    if (sshd.exitCode === null) sshd.kill("SIGKILL");
-  }
+  await sshd?.stop();
   for (const c of conns) c.destroy();
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  reloadConfig();
+  setEnv(saved);
   resetSingleton("docker");
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
@@ -292,7 +218,7 @@ describe("ssh:// (DOCKER_SSH_KEY_FILE, `docker system dial-stdio` on the remote)
   it("lists containers, pings and reports healthy over a real sshd with the key file (no agent)", async () => {
     const host = `ssh://${user}@127.0.0.1:${sshPort}`;
     useEngine({ DOCKER_HOST: host, DOCKER_SSH_KEY_FILE: path.join(root, "sshd", "id_ed25519") });
-    const accepted = (sshdLog.match(/Accepted publickey/g) ?? []).length;
+    const accepted = (sshd!.log.match(/Accepted publickey/g) ?? []).length;
     const list = await listContainers();
     expect(Array.isArray(list)).toBe(true);
     // The same engine as the local socket: the same containers.
@@ -301,13 +227,13 @@ describe("ssh:// (DOCKER_SSH_KEY_FILE, `docker system dial-stdio` on the remote)
     useEngine({ DOCKER_HOST: host, DOCKER_SSH_KEY_FILE: path.join(root, "sshd", "id_ed25519") });
     expect(String(await docker().ping())).toBe("OK");
     expect(await checkDocker()).toMatchObject({ status: "ok", reason: `engine answers at ${host}` });
-    expect((sshdLog.match(/Accepted publickey/g) ?? []).length - accepted, sshdLog).toBeGreaterThanOrEqual(3);
+    expect((sshd!.log.match(/Accepted publickey/g) ?? []).length - accepted, sshd!.log).toBeGreaterThanOrEqual(3);
   });
 
   it("a key the server does not know fails clearly (503), without the user name, key path or key in the message", async () => {
     const wrong = path.join(root, "sshd", "wrong_ed25519");
     useEngine({ DOCKER_HOST: `ssh://${user}@127.0.0.1:${sshPort}`, DOCKER_SSH_KEY_FILE: wrong });
-    const accepted = (sshdLog.match(/Accepted publickey/g) ?? []).length;
+    const accepted = (sshd!.log.match(/Accepted publickey/g) ?? []).length;
     const err = await failure(listContainers());
     expect(err).toMatchObject({ code: "dependency_down", status: 503 });
     expect(err.message).toMatch(
@@ -318,7 +244,7 @@ describe("ssh:// (DOCKER_SSH_KEY_FILE, `docker system dial-stdio` on the remote)
     expect(st.reason).toMatch(/refused the key/);
     const secret = fs.readFileSync(wrong, "utf8").split("\n")[1];
     for (const m of [err.message, st.reason]) for (const s of [wrong, secret, `${user}@`]) expect(m).not.toContain(s);
-    expect((sshdLog.match(/Accepted publickey/g) ?? []).length).toBe(accepted);
+    expect((sshd!.log.match(/Accepted publickey/g) ?? []).length).toBe(accepted);
   });
 
   it("a key file that cannot be read is a 503 naming DOCKER_SSH_KEY_FILE, not a crash", async () => {
