@@ -1,7 +1,7 @@
 import "server-only";
 import type Docker from "dockerode";
 import { dockerError } from "./client";
-import { dockerFor, hostNames, LOCAL_HOST, noteHost, recentFailure } from "./hosts";
+import { dockerFor, hostName, hostNames, LOCAL_HOST, noteHost, recentFailure } from "./hosts";
 import { singleton } from "../singleton";
 import { sharedValue, type SharedValue } from "../cache";
 import type { AppError } from "../errors";
@@ -218,4 +218,16 @@ export function normalizeImageRef(ref: string): string {
 export function imageForTag(images: ImageInfo[], ref: string): ImageInfo | null {
   const want = normalizeImageRef(ref);
   return images.find((i) => i.repoTags.some((t) => normalizeImageRef(t) === want)) ?? null;
+}
+
+/**
+ * The host a container runs on: the one named (checked), else the first host whose list has
+ * it (by id prefix or name; lists are the shared ones), else `local` (which then answers 404).
+ */
+export async function hostOfContainer(ref: string, host?: string): Promise<string> {
+  if (host) return hostName(host);
+  const hosts = hostNames();
+  if (hosts.length === 1) return hosts[0];
+  for (const h of await containersByHost()) if (h.containers.some((c) => c.id.startsWith(ref) || c.name === ref)) return h.host;
+  return LOCAL_HOST;
 }

@@ -11,7 +11,7 @@ export async function checkStackUpdates(name: string): Promise<{ stack: string; 
   const d = stacks.find((s) => s.stack === name);
   if (!d) throw new AppError("not_found", `There is no stack ${name} in ${target.ref}.`);
   const refs = d.services.map((s) => s.image ?? "").filter(Boolean);
-  for (const c of await listContainers()) if (c.project === name && !c.image.startsWith("sha256:")) refs.push(c.image);
+  for (const c of await listContainers(d.host)) if (c.project === name && !c.image.startsWith("sha256:")) refs.push(c.image);
   const checks = await checkRemoteDigests(refs);
   invalidateStacksReport();
   return { stack: name, checks };

@@ -8,6 +8,7 @@ import { deployedRelease } from "../deploy/deployed";
 import { AppError } from "../errors";
 import { composeConfig, composeFilesIn, configHashes, detectCompose } from "../docker/compose";
 import { imageForTag, listImages } from "../docker/containers";
+import { knownHostOfStack, LOCAL_HOST } from "../docker/hosts";
 import type { ImageInfo } from "../docker/types";
 import { parseXOresi, type XOresi } from "../docker/x-oresi";
 import { exportStackAt, readFilesAt, stacksInTree, treeAt, type StackFiles } from "../git/read";
@@ -36,6 +37,10 @@ export interface DesiredStack {
   composeText: string;
   services: DesiredService[];
   xOresi: XOresi;
+  /** The Docker host it runs on (x-oresi.host; `local` by default). */
+  host: string;
+  /** x-oresi.host names a host that is not configured (the stack cannot be read or deployed). */
+  hostError?: string;
   /** Compose refused the files (a bad file at the release); services are then empty. */
   error?: string;
 }
@@ -189,14 +194,15 @@ async function configAt(commit: Sha, files: StackFiles): Promise<ConfigPart> {
  * Compose v1 hashes the local image ID into the config hash (v2 does not), so for v1 the
  * key also names the IDs the service tags point to now: a pull or a re-tag recomputes once.
  */
-async function hashesAt(commit: Sha, files: StackFiles, cfg: ConfigPart, images: ImageInfo[]): Promise<Record<string, string>> {
+async function hashesAt(commit: Sha, files: StackFiles, cfg: ConfigPart, images: ImageInfo[], host: string): Promise<Record<string, string>> {
   const v1 = (await detectCompose()).major === 1;
   const ids = v1 ? cfg.services.map((s) => (s.image ? (imageForTag(images, s.image)?.id.slice(7, 19) ?? "-") : "b")).join(",") : "";
   const { mode, key } = await stackMode(commit, files);
-  return memo(hashCache, `${files.name}@${commit}@${key}#${ids}`, () =>
+  // v1 asks the stack's engine for the image IDs it hashes: Compose runs against the stack's host.
+  return memo(hashCache, `${files.name}@${commit}@${key}#${ids}${host === LOCAL_HOST ? "" : `@host:${host}`}`, () =>
     limited(async () => {
       stats.computed++;
-      return withStack(commit, files, mode, (dir, opts) => configHashes(dir, files.name, opts)).catch((e) => {
+      return withStack(commit, files, mode, (dir, opts) => configHashes(dir, files.name, { ...opts, host })).catch((e) => {
         if ((e as { code?: string }).code === "upstream_error") return {};
         throw e;
       });
@@ -204,24 +210,39 @@ async function hashesAt(commit: Sha, files: StackFiles, cfg: ConfigPart, images:
   );
 }
 
-/** The desired state of one stack at a commit (config cached for good; hashes per image IDs on v1). */
-export async function desiredStack(commit: Sha, files: StackFiles, images: ImageInfo[] = []): Promise<DesiredStack> {
+/**
+ * The desired state of one stack at a commit (config cached for good; hashes per image IDs on v1).
+ * `images`: the images of the stack's host, or a function giving them per host.
+ */
+export async function desiredStack(commit: Sha, files: StackFiles, images: ImageInfo[] | ((host: string) => Promise<ImageInfo[]>) = []): Promise<DesiredStack> {
   const cfg = await configAt(commit, files);
-  const hashes = cfg.error ? {} : await hashesAt(commit, files, cfg, images);
+  const xOresi = parseXOresi(cfg.composeText).settings;
+  const known = knownHostOfStack(xOresi);
+  const host = known ?? xOresi.host ?? LOCAL_HOST;
+  const hostError = known ? undefined : `x-oresi.host names Docker host ${host}, which is not configured; add it to DOCKER_HOSTS_FILE or fix the compose file.`;
+  const imgs = typeof images === "function" ? (known ? await images(host) : []) : images;
+  const hashes = cfg.error || hostError ? {} : await hashesAt(commit, files, cfg, imgs, host);
   return {
     stack: files.name,
     commit,
     composeFile: files.composeFile,
     composeText: cfg.composeText,
-    xOresi: parseXOresi(cfg.composeText).settings,
+    xOresi,
+    host,
+    ...(hostError ? { hostError } : {}),
     services: cfg.services.map((s) => ({ ...s, configHash: hashes[s.name] ?? null })),
     ...(cfg.error ? { error: cfg.error } : {}),
   };
 }
 
-/** The desired state of every stack at the target commit. */
+/** The desired state of every stack at the target commit (each with its host's images). */
 export async function desiredStacks(target?: DesiredTarget): Promise<{ target: DesiredTarget; stacks: DesiredStack[] }> {
   const t = target ?? (await desiredTarget());
-  const [list, images] = await Promise.all([stacksAt(t.commit), listImages().catch(() => [] as ImageInfo[])]);
+  const byHost = new Map<string, Promise<ImageInfo[]>>();
+  const images = (host: string) => {
+    if (!byHost.has(host)) byHost.set(host, listImages(host).catch(() => [] as ImageInfo[]));
+    return byHost.get(host)!;
+  };
+  const list = await stacksAt(t.commit);
   return { target: t, stacks: await Promise.all(list.map((f) => desiredStack(t.commit, f, images))) };
 }

@@ -8,7 +8,7 @@ import { followLogs, type LogLine } from "../docker/logs";
 
 const HIGH_WATER = 500;
 
-export async function followLogsResponse(id: string, opts: { tail?: number; since?: string; signal?: AbortSignal }): Promise<Response> {
+export async function followLogsResponse(id: string, opts: { tail?: number; since?: string; signal?: AbortSignal; host?: string }): Promise<Response> {
   const enc = new TextEncoder();
   const ctrl = new AbortController();
   opts.signal?.addEventListener("abort", () => ctrl.abort(), { once: true });
@@ -34,6 +34,7 @@ export async function followLogsResponse(id: string, opts: { tail?: number; sinc
     {
       tail: opts.tail ?? 100,
       since: opts.since,
+      host: opts.host,
       signal: ctrl.signal,
       onEnd: (err) => {
         send("end", { reason: err ? err.message : "the container stopped or its log ended" });

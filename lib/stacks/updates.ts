@@ -68,11 +68,13 @@ export function checkAllUpdates(): Promise<RemoteCheck[]> {
   if (!running.pending) {
     running.pending = (async () => {
       const { desiredStacks } = await import("./desired");
-      const { listContainers } = await import("../docker/containers");
+      const { containersByHost } = await import("../docker/containers");
       const { stacks } = await desiredStacks();
-      const names = new Set(stacks.map((s) => s.stack));
+      const names = new Set(stacks.map((s) => `${s.host}/${s.stack}`));
       const refs = stacks.flatMap((s) => s.services.map((x) => x.image ?? ""));
-      for (const c of await listContainers()) if (c.project && names.has(c.project) && !c.image.startsWith("sha256:")) refs.push(c.image);
+      // A host that is down leaves out only its containers' references.
+      for (const h of await containersByHost())
+        for (const c of h.containers) if (c.project && names.has(`${c.host}/${c.project}`) && !c.image.startsWith("sha256:")) refs.push(c.image);
       return checkRemoteDigests(refs);
     })().finally(() => {
       running.pending = null;

@@ -1,19 +1,18 @@
-// GET /api/containers – every container (one shared Docker list call), optionally one project's
+// GET /api/containers – every container (one shared Docker list call per host), optionally one project's or one host's
 import { z } from "zod";
 import { route } from "@/lib/http/route";
-import { listContainers } from "@/lib/docker/containers";
+import { HOST_NAME_RE } from "@/lib/config";
+import { containersQuery } from "@/lib/stacks/hosts";
+import { stackNameSchema } from "@/lib/domain";
 
 export const dynamic = "force-dynamic";
 
 const querySchema = z.object({
-  project: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "a compose project name").optional(),
+  project: stackNameSchema.optional(),
   state: z.enum(["running", "exited", "restarting", "paused", "created", "dead"]).optional(),
+  host: z.string().regex(HOST_NAME_RE, "a host name such as nas").optional(),
 });
 
 export const GET = route({ access: "viewer" }, async (ctx) => {
-  const q = ctx.query(querySchema);
-  let list = await listContainers();
-  if (q.project) list = list.filter((c) => c.project === q.project);
-  if (q.state) list = list.filter((c) => c.state === q.state);
-  return { containers: list, count: list.length };
+  return containersQuery(ctx.query(querySchema));
 });

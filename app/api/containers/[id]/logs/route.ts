@@ -2,6 +2,8 @@
 // only containers of stacks in STACKS_DIR, never Oresi's own (403 otherwise)
 import { z } from "zod";
 import { route } from "@/lib/http/route";
+import { HOST_NAME_RE } from "@/lib/config";
+import { hostOfContainer } from "@/lib/docker/containers";
 import { assertLogsReadable, containerLogs, containerRef, MAX_TAIL } from "@/lib/docker/logs";
 import { followLogsResponse } from "@/lib/stacks/log-stream";
 
@@ -14,13 +16,16 @@ const querySchema = z.object({
     .refine((v) => !Number.isNaN(Date.parse(v)), "an ISO time such as 2026-01-31T12:00:00Z")
     .optional(),
   follow: z.enum(["0", "1", "true", "false"]).optional(),
+  /** The Docker host the container runs on (default: the host whose list has it). */
+  host: z.string().regex(HOST_NAME_RE, "a host name such as nas").optional(),
 });
 
 export const GET = route<{ id: string }>({ access: "viewer" }, async (ctx) => {
   const id = containerRef(ctx.params.id);
   const q = ctx.query(querySchema);
+  const host = await hostOfContainer(id, q.host);
   // only containers of stacks in the stacks repository, for every role (lib/docker/logs.ts)
-  await assertLogsReadable(id);
-  if (q.follow === "1" || q.follow === "true") return followLogsResponse(id, { tail: q.tail, since: q.since, signal: ctx.req.signal });
-  return containerLogs(id, { tail: q.tail, since: q.since, signal: ctx.req.signal });
+  await assertLogsReadable(id, host);
+  if (q.follow === "1" || q.follow === "true") return followLogsResponse(id, { tail: q.tail, since: q.since, signal: ctx.req.signal, host });
+  return containerLogs(id, { tail: q.tail, since: q.since, signal: ctx.req.signal, host });
 });
