@@ -1,0 +1,322 @@
+import "server-only";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { config } from "../config";
+import { AppError } from "../errors";
+import { stackName } from "../git/refs";
+import { singleton } from "../singleton";
+import { dockerError } from "./client";
+import { composeConfig, composeEnv, type ComposeOptions } from "./compose";
+import { listContainers } from "./containers";
+import { dockerFor, LOCAL_HOST } from "./hosts";
+import { errorMatcher, LogDemuxer, type LogLine } from "./log-parse";
+import { decideMode, stackFileFrom, summarizeService, type ModeDecision, type RawService, type RawTask, type StackFile, type StackKind, type SwarmService } from "./swarm-model";
+
+export * from "./swarm-model";
+
+// Docker Swarm stacks on a host (lib/docker/hosts.ts): `docker stack deploy` / `docker stack rm`
+// through the docker CLI (argument arrays, the host's environment from composeEnvFor), reads
+// (services of a stack by the label com.docker.stack.namespace, their tasks, the node's swarm
+// state) and service logs through dockerode. `docker stack deploy` reads no .env: the file it
+// gets is Compose's own interpolated output (`config`) of the stack's files, by the same file
+// rules as `up` (lib/docker/compose-files.ts), made acceptable to stack deploy (swarm-model.ts).
+
+export const STACK_LABEL = "com.docker.stack.namespace";
+
+export interface SwarmNode {
+  /** inactive, pending, active, error, locked. */
+  state: string;
+  /** This node manages the swarm (stack deploy works here). */
+  manager: boolean;
+  nodeId: string | null;
+  nodes: number;
+  managers: number;
+}
+
+const NODE_TTL_MS = 5000;
+const nodeCache = singleton("swarm.node", () => new Map<string, { at: number; value: Promise<SwarmNode> }>());
+
+/** The host's Swarm state (`docker info`), cached for a few seconds per host; a down host throws dependency_down. */
+export function swarmNode(host: string = LOCAL_HOST): Promise<SwarmNode> {
+  const hit = nodeCache.get(host);
+  if (hit && Date.now() - hit.at < NODE_TTL_MS) return hit.value;
+  const value = (async () => {
+    try {
+      const info = (await dockerFor(host).info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string; Nodes?: number; Managers?: number } };
+      const s = info.Swarm ?? {};
+      return { state: s.LocalNodeState || "inactive", manager: s.LocalNodeState === "active" && !!s.ControlAvailable, nodeId: s.NodeID || null, nodes: s.Nodes ?? 0, managers: s.Managers ?? 0 };
+    } catch (e) {
+      throw dockerError(e, "Swarm state", host);
+    }
+  })();
+  nodeCache.set(host, { at: Date.now(), value });
+  value.catch(() => nodeCache.delete(host));
+  return value;
+}
+
+const LIST_TTL_MS = 2000;
+const listCache = singleton("swarm.services", () => new Map<string, { at: number; value: Promise<SwarmService[]> }>());
+
+/**
+ * Every service of every Swarm stack on the host with its tasks: two Docker calls (services by
+ * the stack label, their tasks), shared by every caller for ~2 s. Not a manager: none.
+ */
+export function swarmServices(host: string = LOCAL_HOST): Promise<SwarmService[]> {
+  const hit = listCache.get(host);
+  if (hit && Date.now() - hit.at < LIST_TTL_MS) return hit.value;
+  const value = (async () => {
+    const node = await swarmNode(host);
+    if (!node.manager) return [];
+    const d = dockerFor(host);
+    try {
+      const services = (await d.listServices({ filters: { label: [STACK_LABEL] } })) as unknown as RawService[];
+      if (!services.length) return [];
+      const tasks = (await d.listTasks({ filters: { service: services.map((s) => s.ID) } })) as unknown as RawTask[];
+      return services.map((s) => summarizeService(s, tasks)).sort((a, b) => a.fullName.localeCompare(b.fullName));
+    } catch (e) {
+      throw dockerError(e, "Listing Swarm services", host);
+    }
+  })();
+  listCache.set(host, { at: Date.now(), value });
+  value.catch(() => listCache.delete(host));
+  return value;
+}
+
+/** Forget the cached service lists (after a deploy, so the next read is fresh). */
+export function invalidateSwarm(host?: string): void {
+  if (host) {
+    listCache.delete(host);
+    nodeCache.delete(host);
+  } else {
+    listCache.clear();
+    nodeCache.clear();
+  }
+}
+
+/** The services of one Swarm stack on its host (empty when none runs). */
+export async function stackServices(stack: string, host: string = LOCAL_HOST, fresh = false): Promise<SwarmService[]> {
+  stackName(stack);
+  if (fresh) listCache.delete(host);
+  return (await swarmServices(host)).filter((s) => s.stack === stack);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file and the CLI
+// ---------------------------------------------------------------------------------------------
+
+type FileOpts = Pick<ComposeOptions, "files" | "profiles" | "envFile" | "projectDirectory" | "signal" | "env"> & { host?: string };
+
+/**
+ * The stack's files as `docker stack deploy` gets them: Compose's `config` in the stack folder
+ * (with .env interpolation, the folder's file rules, or the explicit files/profiles given),
+ * adapted for stack deploy, written to `outFile` (0600: interpolated values may be secrets).
+ * A file stack deploy would refuse is a preflight_failed error naming the stack and why.
+ */
+export async function writeStackFile(dir: string, stack: string, outFile: string, opts: FileOpts = {}): Promise<StackFile & { file: string }> {
+  stackName(stack);
+  if (!path.isAbsolute(outFile)) throw new AppError("bad_request", `The stack file ${outFile} must be an absolute path.`);
+  let cfg;
+  try {
+    cfg = await composeConfig(dir, stack, { ...opts, host: opts.host ?? LOCAL_HOST });
+  } catch (e) {
+    const err = e as AppError;
+    if (err.code === "upstream_error") throw new AppError("preflight_failed", `${stack}: compose config failed: ${err.message}`, undefined, { cause: e });
+    throw e;
+  }
+  const f = stackFileFrom(cfg.text);
+  if (f.problems.length) throw new AppError("preflight_failed", `${stack}: docker stack deploy would refuse the file: ${f.problems.join("; ")}.`, { problems: f.problems });
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, f.text, { mode: 0o600 });
+  return { ...f, file: outFile };
+}
+
+export interface CliOptions {
+  host?: string;
+  onLine?: (line: string, stream: "stdout" | "stderr") => void;
+  signal?: AbortSignal;
+  /** Hard limit; the process is killed after it. Default 10 minutes. */
+  timeoutMs?: number;
+  cwd?: string;
+}
+
+/** Run `docker <args>` against the host (never a shell); a non-zero exit throws upstream_error with the last stderr lines. */
+export function dockerCli(args: string[], opts: CliOptions = {}): Promise<{ stdout: string; stderr: string }> {
+  const host = opts.host ?? LOCAL_HOST;
+  const what = `docker ${args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")}${host === LOCAL_HOST ? "" : ` on host ${host}`}`;
+  const timeoutMs = opts.timeoutMs ?? 600_000;
+  return new Promise((resolve, reject) => {
+    let stdout = "";
+    let stderr = "";
+    let killed: "timeout" | "abort" | null = null;
+    const child = spawn("docker", args, { cwd: opts.cwd, env: composeEnv({}, host), stdio: ["ignore", "pipe", "pipe"] });
+    const partial = { stdout: "", stderr: "" };
+    const feed = (stream: "stdout" | "stderr", d: Buffer) => {
+      const s = d.toString("utf8");
+      if (stream === "stdout") stdout = (stdout + s).slice(-1_000_000);
+      else stderr = (stderr + s).slice(-1_000_000);
+      const lines = (partial[stream] + s).split(/\r?\n|\r/);
+      partial[stream] = lines.pop() ?? "";
+      for (const l of lines) if (l.trim()) opts.onLine?.(l, stream);
+    };
+    child.stdout.on("data", (d: Buffer) => feed("stdout", d));
+    child.stderr.on("data", (d: Buffer) => feed("stderr", d));
+    const kill = (why: "timeout" | "abort") => {
+      killed = why;
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    };
+    const timer = setTimeout(() => kill("timeout"), timeoutMs);
+    const onAbort = () => kill("abort");
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort, { once: true });
+    let spawnError: Error | undefined;
+    child.on("error", (e) => (spawnError = e));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      for (const s of ["stdout", "stderr"] as const) if (partial[s].trim()) opts.onLine?.(partial[s], s);
+      if (spawnError) return reject(new AppError("dependency_down", `${what}: ${spawnError.message} (is the docker CLI installed?)`, undefined, { cause: spawnError }));
+      if (killed === "timeout") return reject(new AppError("timeout", `${what} did not finish in ${Math.round(timeoutMs / 1000)} s and was stopped.`));
+      if (killed === "abort") return reject(new AppError("upstream_error", `${what} was cancelled.`));
+      if (code !== 0) {
+        const tail = stderr
+          .split("\n")
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .slice(-3)
+          .join(" / ");
+        return reject(new AppError("upstream_error", `${what} failed (exit ${code}): ${tail || "no output"}`, { exitCode: code }));
+      }
+      resolve({ stdout, stderr });
+    });
+  });
+}
+
+/**
+ * `docker stack deploy --prune --with-registry-auth -c <file> <stack>`: services no longer in the
+ * file are removed (as `up --remove-orphans` does for Compose), registry credentials of the
+ * server's docker config go to the nodes. Returns when the manager accepted the specs; the tasks
+ * converge afterwards (see judgeService).
+ */
+export async function stackDeploy(stack: string, file: string, opts: CliOptions = {}): Promise<void> {
+  stackName(stack);
+  if (!path.isAbsolute(file) || !fs.existsSync(file)) throw new AppError("bad_request", `The stack file ${file} must be an existing absolute path.`);
+  await dockerCli(["stack", "deploy", "--prune", "--with-registry-auth", "-c", file, stack], { cwd: path.dirname(file), ...opts });
+  invalidateSwarm(opts.host ?? LOCAL_HOST);
+}
+
+/** `docker stack rm <stack>` (volumes are kept, as with compose down). */
+export async function stackRemove(stack: string, opts: CliOptions = {}): Promise<void> {
+  stackName(stack);
+  await dockerCli(["stack", "rm", stack], opts);
+  invalidateSwarm(opts.host ?? LOCAL_HOST);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service logs
+// ---------------------------------------------------------------------------------------------
+
+const SERVICE_REF_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+async function openServiceLogs(service: string, host: string, opts: { tail?: number | "all"; since?: number; signal?: AbortSignal; follow?: boolean }) {
+  if (!SERVICE_REF_RE.test(service)) throw new AppError("bad_request", `"${service.slice(0, 80)}" is not a service id or name.`);
+  const d = dockerFor(host);
+  let tty = false;
+  let id: string;
+  try {
+    const info = (await d.getService(service).inspect()) as { ID: string; Spec?: { TaskTemplate?: { ContainerSpec?: { TTY?: boolean } } } };
+    id = info.ID;
+    tty = !!info.Spec?.TaskTemplate?.ContainerSpec?.TTY;
+  } catch (e) {
+    throw dockerError(e, `Service ${service}`, host);
+  }
+  const options: Record<string, unknown> = { follow: !!opts.follow, stdout: true, stderr: true, timestamps: true, tail: opts.tail ?? "all" };
+  if (opts.since !== undefined) options.since = opts.since;
+  try {
+    const stream = await new Promise<Readable>((resolve, reject) =>
+      d.modem.dial(
+        { path: `/services/${id}/logs?`, method: "GET", isStream: true, abortSignal: opts.signal, statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" }, options },
+        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as Readable)),
+      ),
+    );
+    return { stream, tty, id };
+  } catch (e) {
+    throw dockerError(e, `Logs of service ${service}`, host);
+  }
+}
+
+async function readLog(stream: Readable, tty: boolean, onLine: (l: LogLine) => void, maxBytes: number, signal?: AbortSignal): Promise<boolean> {
+  const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), onLine);
+  let bytes = 0;
+  let truncated = false;
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (d: Buffer) => {
+      bytes += d.length;
+      if (bytes > maxBytes) {
+        truncated = true;
+        stream.destroy();
+        return resolve();
+      }
+      demux.push(d);
+    });
+    stream.on("end", () => resolve());
+    stream.on("close", () => resolve());
+    stream.on("error", (e) => (signal?.aborted ? resolve() : reject(e)));
+  });
+  demux.end();
+  return truncated;
+}
+
+/** The last lines of a service's log (every task, on every node), as container logs are read. */
+export async function serviceLogs(service: string, opts: { host?: string; tail?: number; since?: Date; signal?: AbortSignal } = {}): Promise<{ serviceId: string; lines: LogLine[]; errorCount: number; truncated: boolean }> {
+  const host = opts.host ?? LOCAL_HOST;
+  const tail = Math.max(1, Math.min(5000, Math.floor(opts.tail ?? 200)));
+  const { stream, tty, id } = await openServiceLogs(service, host, { tail, since: opts.since ? Math.floor(opts.since.getTime() / 1000) : undefined, signal: opts.signal });
+  const lines: LogLine[] = [];
+  const truncated = await readLog(stream, tty, (l) => {
+    lines.push(l);
+    if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
+  }, 8 * 1024 * 1024, opts.signal).catch((e) => {
+    throw dockerError(e, `Logs of service ${service}`, host);
+  });
+  while (lines.length > tail) lines.shift();
+  return { serviceId: id, lines, errorCount: lines.filter((l) => l.error).length, truncated };
+}
+
+/** Count a service's error lines (LOG_ERROR_PATTERNS) since a time, without keeping the log. */
+export async function countServiceErrorLines(service: string, since: Date, opts: { host?: string; signal?: AbortSignal } = {}): Promise<{ lines: number; errors: number; samples: LogLine[] }> {
+  const host = opts.host ?? LOCAL_HOST;
+  const { stream, tty } = await openServiceLogs(service, host, { since: Math.floor(since.getTime() / 1000), signal: opts.signal });
+  const out = { lines: 0, errors: 0, samples: [] as LogLine[] };
+  await readLog(stream, tty, (l) => {
+    out.lines++;
+    if (l.error) {
+      out.errors++;
+      if (out.samples.length < 20) out.samples.push(l);
+    }
+  }, 64 * 1024 * 1024, opts.signal).catch((e) => {
+    throw dockerError(e, `Logs of service ${service}`, host);
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mode of a stack on its host
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Compose or Swarm for one stack (decideMode's rule). Reads the host only when the compose file
+ * does not say: its swarm state, its Swarm stacks and its Compose containers (all cached).
+ */
+export async function stackKind(stack: string, declared: StackKind | undefined, host: string = LOCAL_HOST): Promise<ModeDecision> {
+  if (declared === "compose") return decideMode({ declared, manager: null, swarmStackRuns: false, composeContainers: false }, host);
+  const node = await swarmNode(host).catch(() => null);
+  if (declared === "swarm" || !node?.manager) return decideMode({ declared, manager: node ? node.manager : null, swarmStackRuns: false, composeContainers: false }, host);
+  const [services, containers] = await Promise.all([swarmServices(host).catch(() => [] as SwarmService[]), listContainers(host).catch(() => [])]);
+  return decideMode(
+    { declared, manager: true, swarmStackRuns: services.some((s) => s.stack === stack), composeContainers: containers.some((c) => c.project === stack) },
+    host,
+  );
+}
