@@ -4,6 +4,7 @@ import path from "node:path";
 import { config } from "./config";
 import { db } from "./db";
 import { docker, dockerError } from "./docker/client";
+import { hostsHealth, multiHost, type HostHealth } from "./docker/hosts";
 import { sharedValue } from "./cache";
 import type { DependencyStatus, Health } from "./domain";
 import { deploymentsStatus } from "./deploy/startup";
@@ -25,6 +26,7 @@ export interface StatusReport {
 
 /** The sections of /api/status, in order; one that throws shows `{ error }` instead. Add a part's section here. */
 const SECTIONS: Record<string, () => Promise<unknown> | unknown> = {
+  hosts: hostsSection,
   deployments: deploymentsStatus,
   intents: intentsStatus,
   sync: syncStatus,
@@ -61,16 +63,45 @@ export async function checkStacks(): Promise<DependencyStatus> {
   });
 }
 
+const hostsCache = sharedValue<HostHealth[]>("status.hosts");
+
+/** Every Docker host's health (one ping each, at once), shared by the docker check and the hosts section. */
+export function dockerHostsHealth(): Promise<HostHealth[]> {
+  return hostsCache.get(() => hostsHealth(3000), 1500);
+}
+
+/**
+ * The Docker dependency. With one host, as always: ok or down. With several: ok when all answer,
+ * degraded when some do (only their stacks are affected), down when none does; each host is in the
+ * `hosts` section.
+ */
 export async function checkDocker(): Promise<DependencyStatus> {
+  if (!multiHost())
+    return timed("docker", async () => {
+      try {
+        await withTimeout(docker().ping(), 3000, "Docker engine");
+        return { status: "ok", reason: `engine answers at ${config().DOCKER_HOST}` };
+      } catch (e) {
+        const err = dockerError(e, "Docker engine");
+        return { status: "down", reason: err.message, hint: "Start the Docker engine or fix DOCKER_HOST; the dashboard recovers by itself." };
+      }
+    });
   return timed("docker", async () => {
-    try {
-      await withTimeout(docker().ping(), 3000, "Docker engine");
-      return { status: "ok", reason: `engine answers at ${config().DOCKER_HOST}` };
-    } catch (e) {
-      const err = dockerError(e, "Docker engine");
-      return { status: "down", reason: err.message, hint: "Start the Docker engine or fix DOCKER_HOST; the dashboard recovers by itself." };
-    }
+    const hosts = await dockerHostsHealth();
+    const down = hosts.filter((h) => h.status === "down");
+    if (!down.length) return { status: "ok", reason: `${hosts.length} Docker hosts answer (${hosts.map((h) => h.name).join(", ")})` };
+    const names = down.map((h) => h.name).join(", ");
+    return {
+      status: down.length === hosts.length ? "down" : "degraded",
+      reason: `${down.length === 1 ? `host ${names}` : `hosts ${names}`} unreachable (${down.length} of ${hosts.length}): ${down.map((h) => h.reason).join("; ")}`,
+      hint: `Only the stacks on ${names} are affected (they say "host … unreachable"); start that engine or fix its entry in DOCKER_HOSTS_FILE. The dashboard recovers by itself.`,
+    };
   });
+}
+
+/** The hosts section of /api/status: one entry per Docker host, in rollout order. */
+async function hostsSection(): Promise<Record<string, Omit<HostHealth, "name">>> {
+  return Object.fromEntries((await dockerHostsHealth()).map(({ name, ...h }) => [name, h]));
 }
 
 export async function checkDatabase(): Promise<DependencyStatus> {
@@ -119,6 +150,7 @@ async function compute(): Promise<StatusReport> {
 /** Forget the shared report (after something that changes a dependency's state, such as a clone). */
 export function invalidateStatus(): void {
   cache.invalidate();
+  hostsCache.invalidate();
 }
 
 export function status(maxAgeMs = 2000): Promise<StatusReport> {
