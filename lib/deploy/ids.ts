@@ -5,4 +5,4 @@ export function newDeploymentId(): string {
   return `d-${Date.now().toString(36)}-${randomBytes(2).toString("hex")}`;
 }
 
-export const DEPLOYMENT_ID_RE = /^d-[0-9a-z]{6,12}-[0-9a-f]{4}$/;
+export { DEPLOYMENT_ID_RE } from "../domain";

@@ -1,5 +1,5 @@
 import "server-only";
-import { z } from "zod";
+import { deploymentStartSchema } from "../domain";
 import type { Caller } from "../access/caller";
 import { hasRole } from "../access/roles";
 import { config } from "../config";
@@ -19,11 +19,8 @@ import { runDeployment } from "./run";
 import { historyRows, getDeploymentRow, listDeploymentRows } from "./store";
 import type { Deployment, StartInput } from "./types";
 
-export const deploymentBodySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("rollout"), to: z.string().min(1).max(128), force: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal("sync"), to: z.string().min(1).max(128), force: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal("rollback"), force: z.boolean().optional() }).strict(),
-]);
+/** A rollout, a rollback or a sync (lib/domain.ts: the API's request is the first two). */
+export const deploymentBodySchema = deploymentStartSchema;
 
 async function resolveOrFetch(tag: string) {
   try {

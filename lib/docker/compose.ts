@@ -6,7 +6,7 @@ import YAML from "yaml";
 import { config, LOCAL_HOST } from "../config";
 import { AppError } from "../errors";
 import { singleton } from "../singleton";
-import { stackName } from "../git/refs";
+import { stackName } from "../domain";
 import { composeEnvFor } from "./hosts";
 import { resolveComposeFiles, serviceEnabled, type ComposeFileSet, type ComposeMajor } from "./compose-files";
 

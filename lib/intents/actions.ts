@@ -7,7 +7,7 @@ import { startDeployment, rollbackPlan } from "../deploy";
 import { withStackLock } from "../deploy/lock";
 import { composeRestart } from "../docker/compose";
 import { invalidateContainers } from "../docker/containers";
-import { stackName } from "../git/refs";
+import { stackName } from "../domain";
 import { createRelease } from "../releases/create";
 import { invalidateStacksReport, stacksReport } from "../stacks/report";
 import { runSync } from "../sync/run";

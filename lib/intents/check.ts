@@ -1,4 +1,4 @@
-import { isReleaseTag, isStackName } from "../git/refs";
+import { isReleaseTag, isStackName } from "../domain";
 import { patternNames } from "./chat";
 import { ACTION_PARAMS, RELEASE_DEFAULTS, TEMPLATE_VARS, VERSION_DEFAULTS, type IntentFile } from "./schema";
 import { templateNames } from "./template";

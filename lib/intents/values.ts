@@ -1,4 +1,4 @@
-import { isReleaseTag, isStackName, RELEASE_TAG_RE } from "../git/refs";
+import { isReleaseTag, isStackName, RELEASE_TAG_RE } from "../domain";
 import { RELEASE_DEFAULTS, VERSION_DEFAULTS, type IntentParam } from "./schema";
 
 // Format checks for parameter values, by type. Existence (a release tag that is

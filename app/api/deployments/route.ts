@@ -4,24 +4,20 @@ import { z } from "zod";
 import { route } from "@/lib/http/route";
 import { isAppError } from "@/lib/errors";
 import { listDeployments, startDeployment } from "@/lib/deploy";
+import { deploymentIdSchema, deploymentRequestSchema, stackNameSchema } from "@/lib/domain";
 
 export const dynamic = "force-dynamic";
 
 const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  before: z.string().regex(/^d-[0-9a-z-]{6,20}$/).optional(),
-  stack: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/).optional(),
+  before: deploymentIdSchema.optional(),
+  stack: stackNameSchema.optional(),
 });
 
 export const GET = route({ access: "viewer" }, async (ctx) => ({ deployments: listDeployments(ctx.query(listQuerySchema)) }));
 
-const deploymentBodySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("rollout"), to: z.string().min(1).max(128), force: z.boolean().optional() }).strict(),
-  z.object({ kind: z.literal("rollback"), force: z.boolean().optional() }).strict(),
-]);
-
 export const POST = route({ access: "operator" }, async (ctx) => {
-  const body = await ctx.body(deploymentBodySchema);
+  const body = await ctx.body(deploymentRequestSchema);
   const target = body.kind === "rollout" ? body.to : "previous release";
   try {
     const r = await startDeployment(body, ctx.caller);

@@ -2,10 +2,11 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
 import { releaseDiff } from "@/lib/releases/diff";
+import { refInputSchema } from "@/lib/domain";
 
 export const dynamic = "force-dynamic";
 
-const diffQuerySchema = z.object({ from: z.string().min(1).max(128), to: z.string().min(1).max(128) });
+const diffQuerySchema = z.object({ from: refInputSchema, to: refInputSchema });
 
 export const GET = route({ access: "viewer" }, async (ctx) => {
   const q = ctx.query(diffQuerySchema);

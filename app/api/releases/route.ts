@@ -5,6 +5,7 @@ import { route } from "@/lib/http/route";
 import { isAppError } from "@/lib/errors";
 import { releasePage } from "@/lib/releases/list";
 import { createRelease } from "@/lib/releases/create";
+import { refInputSchema } from "@/lib/domain";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ const listQuerySchema = z.object({
 export const GET = route({ access: "viewer" }, async (ctx) => releasePage(ctx.query(listQuerySchema)));
 
 const createReleaseBodySchema = z.object({
-  tag: z.string().min(1).max(128),
+  tag: refInputSchema,
   ref: z.string().max(128).optional(),
   message: z.string().max(20_000).optional(),
   backport: z.boolean().optional(),

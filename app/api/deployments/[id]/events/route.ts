@@ -2,11 +2,12 @@
 import { z } from "zod";
 import { route } from "@/lib/http/route";
 import { getDeployment } from "@/lib/deploy";
+import { deploymentIdSchema } from "@/lib/domain";
 import { deploymentEvents } from "@/lib/deploy/sse";
 
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^d-[0-9a-z-]{6,20}$/, "a deployment id such as d-mabc123-1f2e") });
+const paramsSchema = z.object({ id: deploymentIdSchema });
 
 export const GET = route<{ id: string }>({ access: "viewer" }, async (ctx) => {
   const { id } = paramsSchema.parse(ctx.params);

@@ -1,6 +1,6 @@
 // DELETE /api/deployments/holds/{release} – lift a hold so that sync may roll the release out again (operator, audited)
 import { route } from "@/lib/http/route";
-import { releaseTag } from "@/lib/git/refs";
+import { releaseTag } from "@/lib/domain";
 import { liftHold } from "@/lib/deploy";
 
 export const dynamic = "force-dynamic";

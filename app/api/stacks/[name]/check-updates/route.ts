@@ -1,6 +1,6 @@
 // POST /api/stacks/{name}/check-updates – ask the registries whether the stack's image tags moved
 import { route } from "@/lib/http/route";
-import { stackName } from "@/lib/git/refs";
+import { stackName } from "@/lib/domain";
 import { checkStackUpdates } from "@/lib/stacks/check";
 
 export const dynamic = "force-dynamic";
