@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { decideMode, judgeService, stackFileFrom, summarizeService, type RawService, type RawTask } from "./swarm-model";
+import { decideMode, judgeService, specSince, stackFileFrom, summarizeService, type RawService, type RawTask } from "./swarm-model";
 
 describe("decideMode: Compose or Swarm", () => {
   it("follows x-oresi.mode when it is written", () => {
@@ -77,28 +77,36 @@ describe("summarizeService and judgeService", () => {
     const s = summarizeService(service(), [task("t1", "running"), task("t2", "running"), task("t0", "shutdown", { image: "oresi-test/web:1.0.0", CreatedAt: "2025-12-31T00:00:00Z" })]);
     expect(s).toMatchObject({ name: "web", stack: "s", fullName: "s_web", image: "oresi-test/web:1.1.0", digest: null, mode: "replicated", replicas: { running: 2, desired: 2 } });
     expect(s.tasks.map((t) => [t.id, t.current])).toEqual([["t1", true], ["t2", true], ["t0", false]]);
-    expect(judgeService(s, s.updatedAt)).toEqual({ ok: true, final: false, seen: "2/2 running" });
+    expect(judgeService(s)).toEqual({ ok: true, final: false, seen: "2/2 running" });
   });
   it("waits while a task starts (health: starting) or the update is in progress", () => {
     const s = summarizeService(service({ UpdateStatus: { State: "updating", Message: "update in progress" } }), [task("t1", "running"), task("t2", "starting")]);
-    expect(judgeService(s, s.updatedAt)).toEqual({ ok: false, final: false, seen: "1/2 running, 1 starting, update updating" });
+    expect(judgeService(s)).toEqual({ ok: false, final: false, seen: "1/2 running, 1 starting, update updating" });
     const done = summarizeService(service({ UpdateStatus: { State: "completed", Message: "update completed" } }), [task("t1", "running"), task("t2", "running")]);
-    expect(judgeService(done, done.updatedAt)).toEqual({ ok: true, final: false, seen: "2/2 running, update completed" });
+    expect(judgeService(done)).toEqual({ ok: true, final: false, seen: "2/2 running, update completed" });
   });
   it("a paused or rolled back update is a definite failure", () => {
     const s = summarizeService(service({ UpdateStatus: { State: "paused", Message: "update paused due to failure or early termination of task x" } }), [task("t2", "running")]);
-    expect(judgeService(s, s.updatedAt)).toEqual({ ok: false, final: true, seen: "1/2 running, update paused: update paused due to failure or early termination of task x" });
+    expect(judgeService(s)).toEqual({ ok: false, final: true, seen: "1/2 running, update paused: update paused due to failure or early termination of task x" });
     const r = summarizeService(service({ UpdateStatus: { State: "rollback_completed", Message: "rollback completed" } }), [task("t1", "running"), task("t2", "running")]);
-    expect(judgeService(r, r.updatedAt).final).toBe(true);
+    expect(judgeService(r).final).toBe(true);
   });
   it("a task of the current spec that ended since the deploy fails it; older ones and other specs do not", () => {
     const bad = task("t3", "failed", { Status: { State: "failed", Message: "started", Err: "task: non-zero exit (1)", ContainerStatus: { ExitCode: 1 } } });
     const s = summarizeService(service(), [task("t1", "running"), bad]);
-    expect(judgeService(s, s.updatedAt)).toEqual({ ok: false, final: true, seen: "1/2 running, task 3 failed: task: non-zero exit (1) (exit 1)" });
+    expect(judgeService(s)).toEqual({ ok: false, final: true, seen: "1/2 running, task 3 failed: task: non-zero exit (1) (exit 1)" });
     const old = summarizeService(service(), [task("t1", "running"), task("t2", "running"), { ...bad, CreatedAt: "2025-12-31T00:00:00Z" }]);
-    expect(judgeService(old, old.updatedAt).ok).toBe(true);
+    expect(judgeService(old).ok).toBe(true);
     const other = summarizeService(service(), [task("t1", "running"), task("t2", "running"), task("t4", "complete", { image: "oresi-test/web:2.0.0-broken" })]);
-    expect(judgeService(other, other.updatedAt).ok).toBe(true);
+    expect(judgeService(other).ok).toBe(true);
+  });
+  it("counts failed tasks from the start of the current update, not from the service's UpdatedAt", () => {
+    const bad = task("t3", "failed", { CreatedAt: "2026-01-01T00:02:00Z", Status: { State: "failed", Message: "x", Err: "boom" } });
+    // Swarm moves UpdatedAt when the update pauses, after the failed task was created.
+    const s = summarizeService(service({ UpdatedAt: "2026-01-01T00:03:00Z", UpdateStatus: { State: "updating", StartedAt: "2026-01-01T00:01:30Z" } }), [task("t1", "running"), bad]);
+    expect(specSince(s)).toBe("2026-01-01T00:01:30Z");
+    expect(judgeService(s)).toMatchObject({ ok: false, final: true });
+    expect(judgeService(s, "2026-01-01T00:02:30Z")).toMatchObject({ final: false });
   });
   it("reads the digest of a resolved image, global services and a service scaled to 0", () => {
     const d = "sha256:" + "a".repeat(64);

@@ -285,10 +285,18 @@ export interface ServiceVerdict {
 /**
  * Has one service converged since the deploy? Desired replicas running (Swarm holds a task in
  * `starting` until its healthcheck passes, so `running` means healthy where there is one), the
- * update completed (or none: a new service), and no task of the current spec created since the
- * deploy (`since`, engine time: the service's UpdatedAt after the deploy) ended badly.
+ * update completed (or none: a new service), and no task of the current spec created since
+ * `since` (engine time; default: when the current spec began, specSince) ended badly.
  */
-export function judgeService(s: SwarmService, since: string | null): ServiceVerdict {
+/**
+ * When the service's current spec began (engine time): its update's start, or its creation. The
+ * service's UpdatedAt is no such time: Swarm also moves it when an update completes or pauses.
+ */
+export function specSince(s: SwarmService): string | null {
+  return s.update?.startedAt ?? s.createdAt;
+}
+
+export function judgeService(s: SwarmService, since: string | null = specSince(s)): ServiceVerdict {
   const u = s.update;
   const counts = `${s.replicas.running}/${s.replicas.desired} running`;
   if (u && STOPPED_UPDATE_STATES.has(u.state)) return { ok: false, final: true, seen: `${counts}, update ${u.state.replace("_", " ")}: ${u.message || "no message"}` };
