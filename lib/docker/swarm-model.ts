@@ -194,7 +194,7 @@ export interface SwarmService {
   stack: string;
   /** The image of the spec as Docker holds it (may end in @sha256:… when it was resolved on a registry). */
   imageRef: string;
-  /** The image as the compose file names it (com.docker.stack.image, else the spec's without the digest). */
+  /** The spec's image without the digest Swarm may have appended (as the compose file names it after a stack deploy). */
   image: string;
   /** The digest the spec pins (sha256:…), when it has one. */
   digest: string | null;
@@ -256,7 +256,8 @@ export function summarizeService(s: RawService, tasks: RawTask[]): SwarmService 
     name: stack && fullName.startsWith(`${stack}_`) ? fullName.slice(stack.length + 1) : fullName,
     stack,
     imageRef,
-    image: labels["com.docker.stack.image"] ? splitDigest(labels["com.docker.stack.image"]).ref : ref,
+    // The spec, not the label com.docker.stack.image: `docker service update --image` leaves the label.
+    image: ref,
     digest,
     mode: global ? "global" : "replicated",
     replicas: { running, desired },
