@@ -5,12 +5,10 @@
 // disallowed address — before its own code runs. A route added later is covered by this
 // walk without anyone editing this file.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reloadConfig } from "@/lib/config";
 import { closeDb, db } from "@/lib/db";
-import { resetSingleton } from "@/lib/singleton";
 import { GUARDED } from "@/lib/http/route";
 import { hashPassword } from "@/lib/access/passwords";
 import { sessionCookie, testRequest, TEST_SECRET } from "@/lib/access/testing";
@@ -50,24 +48,14 @@ const routes = files.map((f) => {
 });
 
 let dataDir: string;
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 const cookies: Record<string, string> = {};
 
-function setEnv(extra: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  reloadConfig();
-  resetSingleton("access.secret");
-}
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-guard-"));
   const h = await hashPassword("route-guard-pw", 1024);
-  closeDb();
+  dataDir = freshDataDir("guard");
   setEnv({
-    DATA_DIR: dataDir,
     STACKS_DIR: path.join(dataDir, "stacks"),
     NEXTAUTH_SECRET: TEST_SECRET,
     CHATOPS_API_KEY: KEY,
@@ -89,8 +77,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   closeDb();
-  process.env = saved;
-  reloadConfig();
+  restoreEnv();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reloadConfig } from "../config";
 import { closeDb, db } from "../db";
@@ -16,7 +16,7 @@ import { readSession } from "./session";
 const KEY = "k".repeat(32);
 const URL_ = "http://127.0.0.1:3000/api/x";
 let dataDir: string;
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 
 async function status(p: Promise<unknown>): Promise<number> {
   try {
@@ -28,23 +28,13 @@ async function status(p: Promise<unknown>): Promise<number> {
   }
 }
 
-function setEnv(extra: Record<string, string | undefined> = {}) {
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  reloadConfig();
-  resetSingleton("access.secret");
-}
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-access-"));
   const h = await hashPassword("pw-viewer-1", 1024);
   const ho = await hashPassword("pw-operator-1", 1024);
   const ha = await hashPassword("pw-admin-1", 1024);
-  closeDb();
+  dataDir = freshDataDir("access");
   setEnv({
-    DATA_DIR: dataDir,
     STACKS_DIR: dataDir,
     NEXTAUTH_SECRET: TEST_SECRET,
     CHATOPS_API_KEY: KEY,
@@ -61,8 +51,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   closeDb();
-  process.env = saved;
-  reloadConfig();
+  restoreEnv();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

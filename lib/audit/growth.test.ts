@@ -1,7 +1,6 @@
 // The audit trail cannot be filled by refused requests, and old events leave after the retention period.
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as auditGet } from "@/app/api/audit/route";
 import { testRequest } from "@/lib/access/testing";
@@ -12,22 +11,18 @@ import { closeDb, db } from "@/lib/db";
 import { audit } from "./record";
 import { pruneAudit } from "./retention";
 
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 let dir: string;
 const refusedRows = (target: string) =>
   db().prepare("SELECT id, count, source_ip, ts FROM audit_events WHERE action = 'request.refused' AND target = ? ORDER BY id").all(target) as { id: number; count: number; source_ip: string; ts: string }[];
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-audit-growth-"));
-  closeDb();
-  Object.assign(process.env, { DATA_DIR: dir, STACKS_DIR: dir, CHATOPS_API_KEY: "growth-key-0123456789abcdef", LOG_LEVEL: "error" });
-  delete process.env.CHATOPS_IP_ALLOWLIST;
-  reloadConfig();
+  dir = freshDataDir("audit-growth", { CHATOPS_API_KEY: "growth-key-0123456789abcdef", LOG_LEVEL: "error", CHATOPS_IP_ALLOWLIST: undefined });
+  setEnv({ STACKS_DIR: dir });
 });
 afterAll(() => {
   closeDb();
-  process.env = saved;
-  reloadConfig();
+  restoreEnv();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,70 +1,40 @@
 // Notifications against real HTTP servers on 127.0.0.1: each target kind receives a
 // well-formed message; dead or hanging targets never hold up the caller.
-import http from "node:http";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
+import { freshDataDir, saveEnv } from "@/test/fixtures/env";
+import { refusedUrl, startSilentServer, startWebhookSink, type SilentServer, type WebhookSink } from "@/test/fixtures/webhook-sink";
 import { reloadConfig } from "../config";
 import { closeDb } from "../db";
 import { flushNotifications, notify, readResults, setSendOptions, targetSummaries } from "./queue";
 import { deploymentEvent } from "./events";
 
-interface Seen {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-let server: http.Server;
+let sink: WebhookSink;
 let base: string;
-const seen: Seen[] = [];
-/** Per path: the statuses to answer, in order (then 200). */
-const script = new Map<string, number[]>();
-let hanging: net.Server;
+let hanging: SilentServer;
 let hangingUrl: string;
-const held: net.Socket[] = [];
 let deadUrl: string;
+const restoreEnv = saveEnv();
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      seen.push({ method: req.method!, path: req.url!, headers: req.headers, body });
-      const plan = script.get(req.url!.split("?")[0]) ?? [];
-      res.writeHead(plan.shift() ?? 200, { "content-type": "text/plain" }).end("ok");
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sink = await startWebhookSink();
+  base = sink.base;
   // Accepts connections and never answers.
-  hanging = net.createServer((s) => held.push(s));
-  await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
-  hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`;
+  hanging = await startSilentServer();
+  hangingUrl = hanging.url();
   // A port that was free a moment ago: connection refused.
-  const probe = net.createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  deadUrl = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/hook`;
-  await new Promise<void>((r) => probe.close(() => r()));
-  process.env.DATA_DIR = makeTempDir("notify-data");
-  process.env.PUBLIC_URL = "https://oresi.example.test";
-  closeDb();
+  deadUrl = await refusedUrl();
+  freshDataDir("notify-data", { PUBLIC_URL: "https://oresi.example.test" });
 });
 
 afterAll(async () => {
-  for (const s of held) s.destroy();
-  await new Promise((r) => hanging.close(r));
-  await new Promise((r) => server.close(r));
+  await hanging.close();
+  await sink.close();
   closeDb();
-  for (const k of ["NOTIFY_WEBHOOK_URL", "NOTIFY_DISCORD_URL", "NOTIFY_SLACK_URL", "NOTIFY_NTFY_URL", "PUBLIC_URL"]) delete process.env[k];
-  reloadConfig();
+  restoreEnv();
 });
 
 beforeEach(() => {
-  seen.length = 0;
-  script.clear();
+  sink.reset();
   for (const k of ["NOTIFY_WEBHOOK_URL", "NOTIFY_DISCORD_URL", "NOTIFY_SLACK_URL", "NOTIFY_NTFY_URL"]) delete process.env[k];
   setSendOptions({ timeoutMs: 400, retryDelayMs: 50 });
 });
@@ -85,12 +55,12 @@ describe("notification targets", () => {
     notify(failed);
     await flushNotifications();
 
-    expect(seen).toHaveLength(4);
-    for (const s of seen) {
+    expect(sink.requests).toHaveLength(4);
+    for (const s of sink.requests) {
       expect(s.method).toBe("POST");
       expect(s.headers["content-type"]).toBe("application/json");
     }
-    const byPath = (p: string) => JSON.parse(seen.find((s) => s.path.startsWith(p))!.body);
+    const byPath = (p: string) => JSON.parse(sink.requests.find((s) => s.path.startsWith(p))!.body);
 
     const generic = byPath("/generic/hook");
     expect(generic).toMatchObject({
@@ -102,7 +72,7 @@ describe("notification targets", () => {
       deploymentId: "dep-42",
     });
     expect(generic.message).toContain("web did not become healthy");
-    expect(seen.find((s) => s.path.startsWith("/generic"))!.path).toBe("/generic/hook?token=s3cr3t-generic");
+    expect(sink.requests.find((s) => s.path.startsWith("/generic"))!.path).toBe("/generic/hook?token=s3cr3t-generic");
 
     const discord = byPath("/api/webhooks/123456/");
     expect(discord.content).toMatch(/^❌ \*\*Rollout to v1\.2\.0 failed\*\*\n/);
@@ -115,7 +85,7 @@ describe("notification targets", () => {
     expect(slack.text).toContain("<https://oresi.example.test/deployments/dep-42|Open in Oresi Releases>");
 
     // ntfy: JSON publishing to the server root, topic in the body, credentials as Basic auth.
-    const ntfyReq = seen.find((s) => s.path === "/")!;
+    const ntfyReq = sink.requests.find((s) => s.path === "/")!;
     expect(ntfyReq.headers.authorization).toBe("Basic " + Buffer.from("bob:ntfy-pass").toString("base64"));
     const ntfy = JSON.parse(ntfyReq.body);
     expect(ntfy).toMatchObject({ topic: "oresi-alerts", title: "Rollout to v1.2.0 failed", click: "https://oresi.example.test/deployments/dep-42", priority: 4, tags: ["x"] });
@@ -135,12 +105,12 @@ describe("notification targets", () => {
     process.env.NOTIFY_WEBHOOK_URL = `${base}/flaky`;
     process.env.NOTIFY_SLACK_URL = `${base}/services/gone`;
     reloadConfig();
-    script.set("/flaky", [503]);
-    script.set("/services/gone", [404, 404]);
+    sink.script("/flaky", [503]);
+    sink.script("/services/gone", [404, 404]);
     notify(failed);
     await flushNotifications();
-    expect(seen.filter((s) => s.path === "/flaky")).toHaveLength(2);
-    expect(seen.filter((s) => s.path === "/services/gone")).toHaveLength(1);
+    expect(sink.requests.filter((s) => s.path === "/flaky")).toHaveLength(2);
+    expect(sink.requests.filter((s) => s.path === "/services/gone")).toHaveLength(1);
     const [w, s] = targetSummaries();
     expect(w.last).toMatchObject({ ok: true, attempts: 2, status: 200 });
     expect(s.last).toMatchObject({ ok: false, attempts: 1, status: 404, error: "answered 404" });
@@ -157,12 +127,12 @@ describe("notification targets", () => {
     const elapsed = performance.now() - t0;
     // Five events to three targets, one refusing and one never answering: queued, not sent inline.
     expect(elapsed).toBeLessThan(50);
-    expect(seen).toHaveLength(0);
+    expect(sink.requests).toHaveLength(0);
 
     // The healthy target gets all five at once: its queue does not wait for the dead ones.
     const t1 = performance.now();
-    while (seen.filter((s) => s.path === "/services/ok").length < 5 && performance.now() - t1 < 2000) await new Promise((r) => setTimeout(r, 10));
-    expect(seen.filter((s) => s.path === "/services/ok")).toHaveLength(5);
+    while (sink.requests.filter((s) => s.path === "/services/ok").length < 5 && performance.now() - t1 < 2000) await new Promise((r) => setTimeout(r, 10));
+    expect(sink.requests.filter((s) => s.path === "/services/ok")).toHaveLength(5);
     expect(performance.now() - t1).toBeLessThan(400);
     await flushNotifications();
     // Each hanging attempt is cut at the timeout (400 ms), retried once: bounded, never stuck.
@@ -171,13 +141,13 @@ describe("notification targets", () => {
     expect(dead.last).toMatchObject({ ok: false, attempts: 2, error: "connection refused" });
     expect(hang.last).toMatchObject({ ok: false, attempts: 2, error: "no answer in time" });
     expect(ok.last).toMatchObject({ ok: true });
-    expect(seen.filter((s) => s.path === "/services/ok")).toHaveLength(5);
+    expect(sink.requests.filter((s) => s.path === "/services/ok")).toHaveLength(5);
   });
 
   it("does nothing when no target is configured", async () => {
     reloadConfig();
     notify(failed);
     await flushNotifications();
-    expect(seen).toHaveLength(0);
+    expect(sink.requests).toHaveLength(0);
   });
 });

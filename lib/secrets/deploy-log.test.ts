@@ -1,24 +1,19 @@
 // A deployment's log and error are stored masked (real SQLite in a temp DATA_DIR).
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { reloadConfig } from "@/lib/config";
 import { closeDb } from "@/lib/db";
 import { appendLog, getDeploymentRow, insertDeployment, logsOf, updateDeployment } from "@/lib/deploy/store";
 
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 let dir: string;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-masklog-"));
-  Object.assign(process.env, { DATA_DIR: dir, STACKS_DIR: dir, LOG_LEVEL: "error" });
-  closeDb();
-  reloadConfig();
+  dir = freshDataDir("masklog", { LOG_LEVEL: "error" });
+  setEnv({ STACKS_DIR: dir });
 });
 afterAll(() => {
   closeDb();
-  process.env = saved;
-  reloadConfig();
+  restoreEnv();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,11 +1,9 @@
 // A sync against a real stacks repository with a bare origin: new tags pushed "upstream"
 // are found with ls-remote, fetched only when something changed, and announced.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import { reloadConfig } from "../config";
+import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
+import { startWebhookSink, type WebhookSink } from "@/test/fixtures/webhook-sink";
 import { closeDb, db } from "../db";
 import { flushNotifications, setSendOptions } from "../notify/queue";
 import { runSync, requestSync, isSyncing } from "./run";
@@ -14,50 +12,32 @@ import { syncStatus } from "./scheduler";
 
 let repo: StacksRepo;
 let upstream: StacksRepo;
-let hook: http.Server;
-const received: Record<string, unknown>[] = [];
-
-const setEnv = (env: Record<string, string | undefined>) => {
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  reloadConfig();
-};
+let hook: WebhookSink;
+const restoreEnv = saveEnv();
 
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "sync" });
   upstream = repo.upstreamClone();
-  hook = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      received.push(JSON.parse(body));
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
-  closeDb();
-  setEnv({
+  hook = await startWebhookSink();
+  freshDataDir("sync-data", {
     STACKS_DIR: repo.dir,
-    DATA_DIR: makeTempDir("sync-data"),
     SYNC_POLICY: "notify",
     SYNC_PRERELEASES: undefined,
     PUBLIC_URL: "https://oresi.example.test",
-    NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+    NOTIFY_WEBHOOK_URL: hook.url(),
   });
   setSendOptions({ timeoutMs: 2000, retryDelayMs: 50 });
 });
 
 afterAll(async () => {
-  await new Promise((r) => hook.close(r));
+  await hook.close();
   closeDb();
-  setEnv({ NOTIFY_WEBHOOK_URL: undefined, PUBLIC_URL: undefined, SYNC_POLICY: undefined });
+  restoreEnv();
   repo.cleanup();
 });
 
 beforeEach(() => {
-  received.length = 0;
+  hook.reset();
 });
 
 const localTags = () => repo.git("tag", "--list", "v*").split("\n").filter(Boolean);
@@ -68,7 +48,7 @@ describe("sync under the notify policy", () => {
     expect(run).toMatchObject({ trigger: "manual", outcome: "fetched" });
     expect(run.message).toContain("v1.1.0 is the newest release");
     await flushNotifications();
-    expect(received).toEqual([]);
+    expect(hook.bodies).toEqual([]);
   });
 
   it("finds a tag pushed upstream, fetches it, and announces it once (nothing is deployed)", async () => {
@@ -82,8 +62,8 @@ describe("sync under the notify policy", () => {
     expect(run.message).toContain("v1.2.0 is available");
     expect(localTags()).toContain("v1.2.0");
     await flushNotifications();
-    expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({
+    expect(hook.bodies).toHaveLength(1);
+    expect(hook.bodies[0]).toMatchObject({
       event: "release.found",
       title: "New release v1.2.0",
       url: "https://oresi.example.test/releases/v1.2.0",
@@ -94,10 +74,10 @@ describe("sync under the notify policy", () => {
     expect(syncStatus()).toMatchObject({ policy: "notify", available: { tag: "v1.2.0" }, lastRun: { outcome: "announced" }, lastError: null });
 
     // The same release is not announced twice.
-    received.length = 0;
+    hook.bodies.length = 0;
     expect((await runSync("schedule")).outcome).toBe("unchanged");
     await flushNotifications();
-    expect(received).toEqual([]);
+    expect(hook.bodies).toEqual([]);
   });
 
   it("does not fetch when the remote's tags did not change (ls-remote only)", async () => {

@@ -1,8 +1,6 @@
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reloadConfig } from "@/lib/config";
 import { closeDb, db } from "@/lib/db";
 import { audit } from "@/lib/audit/record";
 import { lockHolder, withStackLock } from "@/lib/deploy/lock";
@@ -10,16 +8,14 @@ import { testRequest } from "@/lib/access/testing";
 import { GET } from "./route";
 
 const KEY = "audit-route-key-0123456789abcdef";
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 let dir: string;
 const auth = { authorization: `Bearer ${KEY}` };
 const get = (qs: string) => GET(testRequest(`http://127.0.0.1:3000/api/audit${qs}`, { headers: auth }) as never, { params: Promise.resolve({}) });
 
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-audit-"));
-  Object.assign(process.env, { DATA_DIR: dir, STACKS_DIR: dir, CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" });
-  closeDb();
-  reloadConfig();
+  dir = freshDataDir("audit", { CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" });
+  setEnv({ STACKS_DIR: dir });
   const alice = { kind: "user" as const, name: "alice", role: "operator" as const, ip: "100.64.0.2" };
   const bob = { kind: "user" as const, name: "bob", role: "viewer" as const, ip: "fd7a:115c:a1e0::3" };
   audit({ caller: alice, action: "auth.sign_in", result: "ok" });
@@ -30,8 +26,7 @@ beforeAll(() => {
 
 afterAll(() => {
   closeDb();
-  process.env = saved;
-  reloadConfig();
+  restoreEnv();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
