@@ -1,7 +1,11 @@
 // The house's import rules, checked on the real source: walk lib/, app/ and components/,
 // read every module's imports with the TypeScript compiler (static, dynamic and type-only
-// imports alike), and fail on an import cycle anywhere among them (a cycle makes the order of
-// module evaluation, and so which half-initialised value a module sees, an accident).
+// imports alike), and fail on
+// - an import cycle anywhere among them (a cycle makes the order of module evaluation, and so
+//   which half-initialised value a module sees, an accident);
+// - an adapter (lib/git, lib/docker, lib/kuma) importing anything above it: an adapter knows its
+//   external system, its own folder and the shared leaves below, nothing of the engine, the
+//   stacks model, status or HTTP (and not another adapter: the engine composes them).
 // Tests are left out (a test may import anything it checks). A module added later is covered
 // by this walk without anyone editing this file.
 import fs from "node:fs";
@@ -11,6 +15,27 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..");
 const DIRS = ["lib", "app", "components"];
+
+/**
+ * The shared leaves an adapter may import besides its own folder and packages: configuration
+ * (with the pure parsers it validates with), errors, logging and redaction, process-wide state,
+ * the shared cache and the domain vocabulary. They import only each other (tested below).
+ */
+const LEAVES = [
+  "lib/config.ts",
+  "lib/access/accounts.ts",
+  "lib/access/ip.ts",
+  "lib/access/passwords.ts",
+  "lib/access/roles.ts",
+  "lib/errors.ts",
+  "lib/logger.ts",
+  "lib/redact.ts",
+  "lib/secrets/mask.ts",
+  "lib/singleton.ts",
+  "lib/cache.ts",
+  "lib/domain.ts",
+];
+const ADAPTERS = ["lib/git/", "lib/docker/", "lib/kuma/"];
 
 function isTest(file: string): boolean {
   return /\.(int\.)?test\.tsx?$/.test(file) || /(^|\/)testing\.tsx?$/.test(file);
@@ -139,5 +164,20 @@ describe("import structure", () => {
   it("has no import cycle among lib/, app/ and components/", () => {
     const found = cycles(graph).map((c) => onePath(graph, c));
     expect(found, `import cycles:\n${found.join("\n")}`).toEqual([]);
+  });
+
+  it("adapters (lib/git, lib/docker, lib/kuma) import only their own folder and the shared leaves", () => {
+    const wrong: string[] = [];
+    for (const [from, deps] of graph) {
+      const own = ADAPTERS.find((a) => from.startsWith(a));
+      if (!own) continue;
+      for (const to of deps) if (!to.startsWith(own) && !LEAVES.includes(to)) wrong.push(`${from} → ${to}`);
+    }
+    expect(wrong, `adapters importing above themselves:\n${wrong.join("\n")}`).toEqual([]);
+  });
+
+  it("the shared leaves import no other project module (so adapters stay at the bottom)", () => {
+    const wrong = LEAVES.flatMap((leaf) => (graph.get(leaf) ?? []).filter((to) => !LEAVES.includes(to)).map((to) => `${leaf} → ${to}`));
+    expect(wrong, `shared leaves importing above themselves:\n${wrong.join("\n")}`).toEqual([]);
   });
 });

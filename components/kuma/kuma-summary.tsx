@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { Card, Skeleton } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/time";
-import { kumaOverview } from "@/lib/kuma/status";
+import { kumaOverview } from "@/lib/stacks/monitors";
 import { sortWorstFirst, type MonitorState } from "@/lib/kuma/types";
 import { MonitorBadge } from "./monitor-badge";
 

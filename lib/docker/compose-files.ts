@@ -11,7 +11,7 @@
 //   than one; v2 takes the first in its order.
 // - COMPOSE_PROFILES in .env (comma separated) picks the profiles; v1.29 reads it from .env
 //   too, and `--profile` replaces it rather than adding to it.
-import { parseEnv } from "../releases/env";
+import { parseEnv } from "./env";
 
 export type ComposeMajor = 1 | 2;
 

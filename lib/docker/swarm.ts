@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { config } from "../config";
 import { AppError } from "../errors";
-import { stackName } from "../git/refs";
+import { stackName } from "../domain";
 import { singleton } from "../singleton";
 import { dockerError } from "./client";
 import { composeConfig, composeEnv, type ComposeOptions } from "./compose";

@@ -1,5 +1,4 @@
 import "server-only";
-import { invalidateStatus } from "../status";
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
@@ -66,7 +65,7 @@ function checkTarget(dir: string): void {
 /**
  * Clone the stacks repository into STACKS_DIR: into a temporary folder first, then moved
  * into place, so a failure leaves nothing half-cloned. Returns at once with the running job;
- * `wait` resolves when it ends. Credentials (token, key) never appear in errors or logs.
+ * `wait` resolves when it ends (after `onFinish`). Credentials (token, key) never appear in errors or logs.
  */
 export function startClone(urlInput: string, opts: { onFinish?: (j: CloneJob) => void } = {}): { job: CloneJob; wait: Promise<CloneJob> } {
   const url = cloneUrl(urlInput);
@@ -80,7 +79,6 @@ export function startClone(urlInput: string, opts: { onFinish?: (j: CloneJob) =>
       job.value = { ...job.value, state: "done", phase: "Done", percent: 100, finishedAt: new Date().toISOString() };
       invalidateReleases();
       invalidateRepoState();
-      invalidateStatus(); // the Overview stops asking to set up the repository at its next render
       return cloneStatus();
     },
     (e) => {

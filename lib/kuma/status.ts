@@ -2,10 +2,8 @@ import "server-only";
 import type { DependencyStatus } from "../domain";
 import { cachedKuma, KumaError, kumaConfigured, type Endpoint } from "./client";
 import { KUMA_CACHE_MS } from "./cache";
-import { mapMonitorsToStacks } from "./match";
 import { buildMonitors, incidentsOf } from "./model";
-import { stackKumaConfigs } from "./stacks";
-import { countStates, type EndpointError, type KumaOverview, type KumaSource, type KumaStatus, type StackMonitors } from "./types";
+import { countStates, type EndpointError, type KumaSource, type KumaStatus } from "./types";
 
 function reasonOf(endpoint: Endpoint, e: unknown): EndpointError {
   return { endpoint, reason: e instanceof KumaError ? e.message : `Reading Uptime Kuma failed: ${(e as Error)?.message ?? String(e)}` };
@@ -62,26 +60,6 @@ export async function kumaStatus(maxAgeMs = KUMA_CACHE_MS): Promise<KumaStatus> 
     incidents: incidentsOf(pageV),
     errors,
   };
-}
-
-/** Kuma status plus which stack each monitor belongs to (x-oresi first, then by name). */
-export async function kumaOverview(maxAgeMs = KUMA_CACHE_MS): Promise<KumaOverview> {
-  const [status, configs] = await Promise.all([kumaStatus(maxAgeMs), stackKumaConfigs().catch((e: unknown) => e as Error)]);
-  if (configs instanceof Error) {
-    return {
-      ...status,
-      stacks: [],
-      unassigned: status.monitors.map((m) => m.id),
-      mapping: { commit: null, ref: null, error: `Monitors could not be matched to stacks: ${configs.message}` },
-    };
-  }
-  const mapped = mapMonitorsToStacks(status.monitors, configs.stacks);
-  return { ...status, ...mapped, mapping: { commit: configs.commit, ref: configs.ref } };
-}
-
-/** The monitors of each stack (all stacks of the deployed release, with or without monitors). */
-export async function monitorsByStack(): Promise<StackMonitors[]> {
-  return (await kumaOverview()).stacks;
 }
 
 /**

@@ -3,7 +3,6 @@ import { db } from "../db";
 import { status } from "../status";
 import { stacksReport } from "../stacks/report";
 import { readSyncState } from "../sync/state";
-import "../kuma/status"; // registers the richer Kuma dependency check for status()
 import { Exposition } from "./exposition";
 
 // GET /api/metrics: everything is read from SQLite (deployments, sync state) or probed at

@@ -1,20 +1,15 @@
 import "server-only";
-import fs from "node:fs";
-import path from "node:path";
-import crypto from "node:crypto";
 import type { Caller } from "../access/caller";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { logger } from "../logger";
 import { singleton } from "../singleton";
-import { gitError, runGit } from "../git/client";
-import { gitDirOf } from "../git/gitdir";
+import { commitFileOnTop, createTag, deleteTagQuietly, isAncestor, remoteMainCommit } from "../git/commits";
 import { readFileAt } from "../git/read";
 import { fetchMainBranch, lsRemoteTags, pushRefs } from "../git/remote";
 import { invalidateRepoState, resolveCommit } from "../git/state";
 import { invalidateReleases, listReleases, type Release } from "../git/tags";
-import { tagSigning } from "../git/signature";
-import type { ReleaseTag, Sha } from "../git/refs";
+import { repoPath, type ReleaseTag, type Sha } from "../git/refs";
 import { insertChangelogSection } from "./changelog";
 import { draftNotes } from "./notes";
 import { checkNewVersion } from "./versions";
@@ -45,31 +40,11 @@ export function taggerEnv(caller: Caller): Record<string, string> {
   return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
 }
 
-async function git(args: string[], what: string, opts: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
-  try {
-    const r = await runGit(args, opts);
-    if (r.code !== 0) throw new Error(r.stderr || `git ${args[0]} exited with ${r.code}`);
-    return r.stdout.toString("utf8").trim();
-  } catch (e) {
-    throw gitError(e, what);
-  }
-}
-
 /** A commit on top of `parent` that changes only CHANGELOG.md, built in a private index (work tree and HEAD untouched). */
 async function changelogCommit(parent: Sha, tag: ReleaseTag, body: string, env: Record<string, string>): Promise<Sha> {
   const current = await readFileAt(parent, "CHANGELOG.md");
   const text = insertChangelogSection(current, tag, new Date().toISOString().slice(0, 10), body);
-  const index = path.join(gitDirOf(config().stacksDir)!, `oresi-index-${crypto.randomBytes(4).toString("hex")}`);
-  const ienv = { ...env, GIT_INDEX_FILE: index };
-  try {
-    await git(["read-tree", parent], "Preparing the CHANGELOG commit", { env: ienv });
-    const blob = await git(["hash-object", "-w", "--stdin"], "Preparing the CHANGELOG commit", { input: text });
-    await git(["update-index", "--add", "--cacheinfo", `100644,${blob},CHANGELOG.md`], "Preparing the CHANGELOG commit", { env: ienv });
-    const tree = await git(["write-tree"], "Preparing the CHANGELOG commit", { env: ienv });
-    return (await git(["commit-tree", tree, "-p", parent, "-F", "-"], "Committing CHANGELOG.md", { env, input: `Add ${tag} to CHANGELOG.md\n` })) as Sha;
-  } finally {
-    fs.rmSync(index, { force: true });
-  }
+  return commitFileOnTop(parent, repoPath("CHANGELOG.md"), text, `Add ${tag} to CHANGELOG.md\n`, env, "CHANGELOG");
 }
 
 /**
@@ -105,12 +80,10 @@ async function doCreate(input: CreateReleaseInput, caller: Caller): Promise<Crea
   if (order) throw new AppError(order.code, order.message);
 
   await fetchMainBranch();
-  const mainRef = `refs/remotes/${remote}/${main}`;
-  const mainSha = (await runGit(["rev-parse", "--verify", "--quiet", `${mainRef}^{commit}`])).stdout.toString().trim() as Sha;
+  const mainSha = await remoteMainCommit();
   if (!mainSha) throw new AppError("preflight_failed", `${remote} has no branch ${main} (GIT_MAIN_BRANCH): push it first, or set GIT_MAIN_BRANCH.`);
   let target = input.ref ? await resolveCommit(input.ref) : mainSha;
-  const onMain = await runGit(["merge-base", "--is-ancestor", target, mainSha]);
-  if (onMain.code !== 0)
+  if (!(await isAncestor(target, mainSha)))
     throw new AppError("preflight_failed", `Commit ${target.slice(0, 12)} is not on ${remote}/${main}: releases are tagged on the main branch. Merge it first.`);
   if (input.changelog && target !== mainSha)
     throw new AppError("preflight_failed", `A CHANGELOG.md section can only be added when tagging the tip of ${remote}/${main} (${mainSha.slice(0, 12)}).`);
@@ -129,14 +102,13 @@ async function doCreate(input: CreateReleaseInput, caller: Caller): Promise<Crea
   }
 
   // RELEASE_SIGNING_KEY: a signed tag (git tag -s), so that RELEASE_SIGNERS can verify it.
-  const sign = tagSigning();
-  await git([...sign.config, "tag", sign.flag, "--cleanup=whitespace", "-F", "-", tag, target], `Creating the tag ${tag}`, { env: { ...env, ...sign.env }, input: message + "\n" });
+  await createTag(tag, target, message + "\n", env);
   invalidateReleases();
   try {
     await pushRefs([`refs/tags/${tag}:refs/tags/${tag}`]);
   } catch (e) {
     // Leave nothing behind: the tag exists only if origin has it.
-    await runGit(["tag", "-d", tag]).catch(() => undefined);
+    await deleteTagQuietly(tag);
     invalidateReleases();
     throw e;
   } finally {

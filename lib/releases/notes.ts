@@ -1,5 +1,5 @@
 import "server-only";
-import { gitError, gitText } from "../git/client";
+import { logWithFiles } from "../git/commits";
 import { isStackName, type Sha } from "../git/refs";
 
 export interface NoteCommit {
@@ -16,7 +16,7 @@ export interface DraftNotes {
   markdown: string;
 }
 
-/** Parse `git log --format=%x1e%H%x1f%h%x1f%s%x1f%an --name-only` and group commits by stack. Exported for tests. */
+/** Parse logWithFiles()'s records (lib/git/commits.ts) and group commits by stack. Exported for tests. */
 export function groupLog(out: string): DraftNotes {
   const groups = new Map<string, NoteCommit[]>();
   for (const rec of out.split("\x1e")) {
@@ -40,11 +40,5 @@ export function groupLog(out: string): DraftNotes {
 
 /** Release notes from the commits since the previous release (`git log PREV..TO`), grouped by stack folder. One git call. */
 export async function draftNotes(from: Sha | null, to: Sha): Promise<DraftNotes> {
-  try {
-    const range = from ? [`${from}..${to}`] : [to];
-    const out = await gitText(["log", "--no-merges", "--max-count=500", "--format=%x1e%H%x1f%h%x1f%s%x1f%an", "--name-only", ...range, "--"]);
-    return groupLog(out);
-  } catch (e) {
-    throw gitError(e, "Drafting release notes");
-  }
+  return groupLog(await logWithFiles(from, to, "Drafting release notes"));
 }

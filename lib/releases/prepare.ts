@@ -1,7 +1,7 @@
 import "server-only";
 import { config } from "../config";
 import { logger } from "../logger";
-import { runGit } from "../git/client";
+import { commitOf, remoteMainCommit } from "../git/commits";
 import { fetchMainBranch } from "../git/remote";
 import { listReleases } from "../git/tags";
 import type { Sha } from "../git/refs";
@@ -36,12 +36,11 @@ export async function prepareRelease(opts: { fetch?: boolean } = {}): Promise<Re
     }
   }
   let ref = `${remote}/${main}`;
-  let r = await runGit(["rev-parse", "--verify", "--quiet", `refs/remotes/${remote}/${main}^{commit}`]);
-  if (r.code !== 0) {
+  let sha = await remoteMainCommit();
+  if (!sha) {
     ref = "HEAD";
-    r = await runGit(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
+    sha = await commitOf("HEAD");
   }
-  const sha = r.code === 0 ? (r.stdout.toString().trim() as Sha) : null;
   const list = await listReleases();
   const suggestions = suggestVersions(list.releases.map((x) => x.tag));
   const newest = list.releases.find((x) => !x.prerelease) ?? list.releases[0] ?? null;

@@ -14,7 +14,7 @@ import { lastChecks } from "./updates";
 
 async function monitorMap(): Promise<Map<string, { state: string | null; total: number; down: number }> | undefined> {
   try {
-    const { monitorsByStack } = await import("../kuma/status");
+    const { monitorsByStack } = await import("./monitors");
     const list = await Promise.race([monitorsByStack(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error("kuma slow")), 1500).unref())]);
     return new Map(list.map((s) => [s.stack, { state: s.state, total: s.monitors.length, down: s.monitors.filter((m) => m.state === "down").length }]));
   } catch {

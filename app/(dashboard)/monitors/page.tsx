@@ -6,7 +6,7 @@ import { Sparkline } from "@/components/kuma/sparkline";
 import { Card, PageHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/time";
 import { pageCaller } from "@/lib/access/page";
-import { kumaOverview } from "@/lib/kuma/status";
+import { kumaOverview } from "@/lib/stacks/monitors";
 import { sortWorstFirst, type MonitorState } from "@/lib/kuma/types";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 // GET /api/kuma – Uptime Kuma monitors, their stacks, counts, source and state (ok/degraded/unconfigured)
 import { route } from "@/lib/http/route";
-import { kumaOverview } from "@/lib/kuma/status";
+import { kumaOverview } from "@/lib/stacks/monitors";
 
 export const dynamic = "force-dynamic";
 

@@ -4,6 +4,7 @@ import { route } from "@/lib/http/route";
 import { audit } from "@/lib/audit/record";
 import { cloneStatus, startClone } from "@/lib/git/clone";
 import { redact } from "@/lib/redact";
+import { invalidateStatus } from "@/lib/status";
 import { isAppError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +18,10 @@ export const POST = route({ access: "admin" }, async (ctx) => {
   const caller = ctx.caller;
   try {
     const { job } = startClone(url, {
-      onFinish: (j) => audit({ caller, action: "repo.clone", target: j.url, result: j.state === "done" ? "ok" : "failed", params: j.error ? { error: j.error } : undefined }),
+      onFinish: (j) => {
+        if (j.state === "done") invalidateStatus(); // the Overview stops asking to set up the repository at its next render
+        audit({ caller, action: "repo.clone", target: j.url, result: j.state === "done" ? "ok" : "failed", params: j.error ? { error: j.error } : undefined });
+      },
     });
     ctx.audit({ action: "repo.clone.start", target: job.url, result: "accepted", status: 202 });
     return Response.json(job, { status: 202 });

@@ -1,4 +1,4 @@
-// Monitors to stacks on a real stacks repository: x-oresi.kuma read from the compose files
+// Monitors to stacks (lib/stacks/monitors.ts) on a real stacks repository: x-oresi.kuma read from the compose files
 // at the deployed release (HEAD before the first deployment), the rest matched by name.
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,9 +7,8 @@ import { makeTempDir } from "@/e2e/fixtures/sandbox";
 import { startKumaServer, type KumaFixtureServer } from "@/e2e/fixtures/kuma-server";
 import { reloadConfig } from "../config";
 import { closeDb, db } from "../db";
-import { resetKumaCache } from "./cache";
-import { configsAt, stackKumaConfigs } from "./stacks";
-import { kumaOverview, monitorsByStack } from "./status";
+import { resetKumaCache } from "../kuma/cache";
+import { configsAt, kumaOverview, monitorsByStack, stackKumaConfigs } from "./monitors";
 import type { Sha } from "../git/refs";
 
 let repo: StacksRepo;

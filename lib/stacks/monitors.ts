@@ -5,12 +5,16 @@ import { readFilesAt, stacksInTree, treeAt } from "../git/read";
 import type { Sha } from "../git/refs";
 import { repoState } from "../git/state";
 import { resolveRelease } from "../git/tags";
+import { KUMA_CACHE_MS } from "../kuma/cache";
+import { mapMonitorsToStacks, type StackKumaConfig } from "../kuma/match";
+import { kumaStatus } from "../kuma/status";
+import type { KumaOverview, StackMonitors } from "../kuma/types";
 import { singleton } from "../singleton";
-import type { StackKumaConfig } from "./match";
 
-// The monitors each stack names in its compose file (`x-oresi.kuma`), read at the deployed
-// release (HEAD before the first deployment): one `ls-tree` and one `cat-file --batch` per
-// commit, cached by commit since a commit never changes.
+// The monitors of each stack: what Uptime Kuma says (lib/kuma) matched to the stacks of the
+// deployed release. The monitors each stack names in its compose file (`x-oresi.kuma`) are read
+// at the deployed release (HEAD before the first deployment): one `ls-tree` and one
+// `cat-file --batch` per commit, cached by commit since a commit never changes.
 
 export interface StackKumaConfigs {
   commit: Sha;
@@ -63,4 +67,24 @@ export async function mappingCommit(): Promise<{ commit: Sha; ref: string }> {
 export async function stackKumaConfigs(): Promise<StackKumaConfigs> {
   const { commit, ref } = await mappingCommit();
   return { commit, ref, stacks: await configsAt(commit) };
+}
+
+/** Kuma status plus which stack each monitor belongs to (x-oresi first, then by name). */
+export async function kumaOverview(maxAgeMs = KUMA_CACHE_MS): Promise<KumaOverview> {
+  const [status, configs] = await Promise.all([kumaStatus(maxAgeMs), stackKumaConfigs().catch((e: unknown) => e as Error)]);
+  if (configs instanceof Error) {
+    return {
+      ...status,
+      stacks: [],
+      unassigned: status.monitors.map((m) => m.id),
+      mapping: { commit: null, ref: null, error: `Monitors could not be matched to stacks: ${configs.message}` },
+    };
+  }
+  const mapped = mapMonitorsToStacks(status.monitors, configs.stacks);
+  return { ...status, ...mapped, mapping: { commit: configs.commit, ref: configs.ref } };
+}
+
+/** The monitors of each stack (all stacks of the deployed release, with or without monitors). */
+export async function monitorsByStack(): Promise<StackMonitors[]> {
+  return (await kumaOverview()).stacks;
 }
