@@ -1,28 +1,41 @@
 import "server-only";
 import { now } from "../db";
 import { appendLog, getDeploymentRow, updateDeployment } from "./store";
+import type { DeploymentPatch } from "./store";
 import type { Deployment, LogLine, Step, StepName } from "./types";
+
+/** Where the record is kept (SQLite by default; the engine passes its deps' store). */
+export interface RecordStore {
+  get(id: string): Deployment | null;
+  update(id: string, patch: DeploymentPatch): Deployment | null;
+  appendLog(id: string, step: string | null, stream: LogLine["stream"], line: string): unknown;
+}
+
+const sqliteStore: RecordStore = { get: getDeploymentRow, update: (id, patch) => updateDeployment(id, patch), appendLog };
 
 /** A running deployment's record: steps, log lines and status, written as they happen. */
 export class DeploymentContext {
   steps: Step[];
   current: StepName | null = null;
 
-  constructor(readonly id: string) {
-    this.steps = getDeploymentRow(id)!.steps;
+  constructor(
+    readonly id: string,
+    protected readonly store: RecordStore = sqliteStore,
+  ) {
+    this.steps = store.get(id)!.steps;
   }
 
   log(line: string, stream: LogLine["stream"] = "info"): void {
-    appendLog(this.id, this.current, stream, line);
+    this.store.appendLog(this.id, this.current, stream, line);
   }
 
   get(): Deployment {
-    return getDeploymentRow(this.id)!;
+    return this.store.get(this.id)!;
   }
 
   private setStep(name: StepName, patch: Partial<Step>) {
     this.steps = this.steps.map((s) => (s.name === name ? { ...s, ...patch } : s));
-    updateDeployment(this.id, { steps: this.steps });
+    this.store.update(this.id, { steps: this.steps });
   }
 
   /** Run one step: persisted as running, then ok (with its duration) or failed. */
@@ -54,6 +67,6 @@ export class DeploymentContext {
   /** Mark every step not run as skipped (after a failure). */
   skipRest(): void {
     this.steps = this.steps.map((s) => (s.status === "pending" ? { ...s, status: "skipped" } : s.status === "running" ? { ...s, status: "failed" } : s));
-    updateDeployment(this.id, { steps: this.steps });
+    this.store.update(this.id, { steps: this.steps });
   }
 }

@@ -1,0 +1,94 @@
+import path from "node:path";
+import { parseXOresi } from "../../docker/x-oresi";
+import { AppError } from "../../errors";
+import type { Sha } from "../../git/refs";
+import type { ConfigPart } from "../../stacks/desired";
+import type { ChangePlan } from "../plan-changes";
+import type { Pin } from "../pins";
+import type { EngineDeps, PreparedStack, Run, StepDef } from "./types";
+
+/**
+ * Everything that can be checked before the switch, with nothing running touched: Compose's
+ * config of each changed stack at the release, x-oresi, exact-release pins, every image present
+ * (pulled when missing). A removed stack's files are kept in `work` to run `down` after the switch.
+ */
+export const preflightStep: StepDef<{ sha: Sha; plan: ChangePlan; work: string }, PreparedStack[]> = {
+  name: "preflight",
+  async run(deps, r, { sha, plan, work }) {
+    const out: PreparedStack[] = [];
+    const problems: string[] = [];
+    const pins: Pin[] = [];
+    for (const ch of plan.changes) {
+      if (ch.change === "removed") {
+        const from = [...plan.trees.values()].find((t) => t.stacks.some((s) => s.name === ch.stack))!;
+        const files = from.stacks.find((s) => s.name === ch.stack)!;
+        const dir = await deps.git.exportStack(from.sha, files, path.join(work, "removed"));
+        out.push({ name: ch.stack, change: ch.change, dir, services: [], settings: parseXOresi("").settings, overrides: [] });
+        continue;
+      }
+      const files = plan.target.stacks.find((s) => s.name === ch.stack)!;
+      // Compose's config at the release, cached per (stack, commit): warm after a preview or an
+      // earlier view of the release, so a click spends no time in `compose config`.
+      let cfg: ConfigPart;
+      try {
+        cfg = await deps.plan.composeConfig(sha, files);
+      } catch (e) {
+        problems.push(`${ch.stack}: compose config failed at ${r.to}: ${(e as Error).message}`);
+        continue;
+      }
+      if (cfg.error) {
+        problems.push(`${ch.stack}: compose config failed at ${r.to}: ${cfg.error}`);
+        continue;
+      }
+      const services = cfg.services;
+      const x = parseXOresi(cfg.composeText);
+      if (x.error) problems.push(`${ch.stack}: ${x.error}`);
+      let overrides: string[] = [];
+      if (plan.exact) {
+        const p = await deps.plan.pins(ch.stack, plan.exact, new Map(services.map((s) => [s.name, s.image])));
+        for (const w of p.warnings) r.log(w, "warn");
+        if (p.pins.length) {
+          overrides = [deps.plan.writePins(r.id, ch.stack, p.pins)];
+          pins.push(...p.pins);
+          for (const pin of p.pins)
+            r.log(`Exact release: ${pin.stack}/${pin.service} pinned to ${pin.pinned} (${pin.reason}); override ${overrides[0]}.`, "warn");
+        }
+      }
+      for (const s of services) {
+        const pin = pins.find((p) => p.stack === ch.stack && p.service === s.name);
+        const ref = pin?.pinned ?? s.image;
+        if (!ref) {
+          if (s.build) problems.push(`${ch.stack}/${s.name} is built from source (build:), which Oresi does not do; name an image.`);
+          continue;
+        }
+        const problem = await ensureImage(deps, r, ref, `${ch.stack}/${s.name}`);
+        if (problem) problems.push(problem);
+      }
+      out.push({ name: ch.stack, change: ch.change, dir: path.join(deps.config().stacksDir, ch.stack), services, settings: x.settings, overrides });
+    }
+    if (problems.length) {
+      for (const p of problems) r.log(p, "error");
+      throw new AppError("preflight_failed", `Pre-flight failed, nothing running was touched: ${problems.join("; ")}`, { problems });
+    }
+    return out;
+  },
+  detail: (p) => `${p.length} stack(s) ready`,
+};
+
+/** The image present, or pulled now; returns the problem when it cannot be had. */
+async function ensureImage(deps: EngineDeps, r: Run, ref: string, what: string): Promise<string | null> {
+  if (await deps.docker.imageInspect(ref)) return null;
+  r.log(`Pulling ${ref} for ${what} before the switch…`);
+  try {
+    let last = "";
+    await deps.docker.pull(ref, (p) => {
+      const l = `${p.id ? p.id + ": " : ""}${p.status}`;
+      if (/Pull complete|Downloaded newer|Status|Digest/i.test(l) && l !== last) r.log(l, "stdout");
+      last = l;
+    });
+    r.log(`Pulled ${ref}.`);
+    return null;
+  } catch (e) {
+    return `${what}: image ${ref} is not present and cannot be pulled (${(e as Error).message})`;
+  }
+}
