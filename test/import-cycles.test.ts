@@ -5,7 +5,8 @@
 //   which half-initialised value a module sees, an accident);
 // - an adapter (lib/git, lib/docker, lib/kuma) importing anything above it: an adapter knows its
 //   external system, its own folder and the shared leaves below, nothing of the engine, the
-//   stacks model, status or HTTP (and not another adapter: the engine composes them).
+//   stacks model, status or HTTP (and not another adapter: the engine composes them);
+// - git started anywhere but lib/git (its command lines live there only).
 // Tests are left out (a test may import anything it checks). A module added later is covered
 // by this walk without anyone editing this file.
 import fs from "node:fs";
@@ -179,5 +180,15 @@ describe("import structure", () => {
   it("the shared leaves import no other project module (so adapters stay at the bottom)", () => {
     const wrong = LEAVES.flatMap((leaf) => (graph.get(leaf) ?? []).filter((to) => !LEAVES.includes(to)).map((to) => `${leaf} → ${to}`));
     expect(wrong, `shared leaves importing above themselves:\n${wrong.join("\n")}`).toEqual([]);
+  });
+
+  it("git runs only in lib/git: nothing else imports its runner or starts git", () => {
+    const wrong: string[] = [];
+    for (const [from, deps] of graph) {
+      if (from.startsWith("lib/git/")) continue;
+      if (deps.includes("lib/git/client.ts")) wrong.push(`${from} imports lib/git/client.ts`);
+      if (/\b(spawn|spawnSync|execFile|execFileSync)\(\s*["'`]git["'`]/.test(fs.readFileSync(path.join(root, from), "utf8"))) wrong.push(`${from} starts git`);
+    }
+    expect(wrong, `git command lines outside lib/git:\n${wrong.join("\n")}`).toEqual([]);
   });
 });

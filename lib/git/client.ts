@@ -2,7 +2,6 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { simpleGit, type SimpleGit } from "simple-git";
 import { config } from "../config";
 import { AppError } from "../errors";
 import { redact } from "../redact";
@@ -82,11 +81,6 @@ export function gitEnv(remoteUrl?: string): Record<string, string> {
   return env;
 }
 
-/** simple-git on STACKS_DIR (or another folder) with a block timeout; argument arrays only. */
-export function git(dir = config().stacksDir, timeoutMs = config().GIT_TIMEOUT): SimpleGit {
-  return simpleGit({ baseDir: dir, binary: "git", maxConcurrentProcesses: 4, timeout: { block: timeoutMs } }).env(gitEnv());
-}
-
 /** Translate a git failure into an AppError; stderr is redacted, never echoed raw. */
 export function gitError(e: unknown, what: string): AppError {
   if (e instanceof AppError) return e;
@@ -119,6 +113,13 @@ export interface RunResult {
  * Run git with an argument array; resolves with the exit code instead of rejecting on a
  * non-zero exit (callers that test a condition, such as merge-base --is-ancestor, need it).
  * Rejects on a timeout, an abort, or a failure to start git.
+ *
+ * Our own runner rather than simple-git: GIT_TIMEOUT is a hard deadline per call (simple-git's
+ * block timeout restarts on every chunk of output, so a clone printing progress never times
+ * out), the abort signal and stdin are per call (simple-git takes them per instance), a non-zero
+ * exit is an answer, not an error, and the environment is exactly gitEnv() (simple-git's
+ * environment guard refuses GIT_* variables such as GIT_SSH_COMMAND, GIT_CONFIG_* and
+ * GIT_INDEX_FILE unless each is allowed).
  */
 export function runGit(args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
