@@ -43,14 +43,21 @@ test("the Stacks page shows versions, health and a drift badge", async ({ page }
   const apiRow = page.getByTestId(`stack-${api}`);
   await expect(apiRow).toContainText("oresi-test/api:1.0.0");
   await expect(apiRow).toContainText("v 1.0.0");
-  await expect(apiRow).toContainText("in sync");
+  await expect(apiRow).toContainText("synced");
+  await expect(apiRow).not.toContainText("out of sync");
   const cacheRow = page.getByTestId(`stack-${cache}`);
+  await expect(cacheRow).toContainText("out of sync");
   await expect(cacheRow).toContainText("config differs");
   await expect(cacheRow).toContainText("oresi-test/web:1.0.0");
   await expectAccessible(page);
 
   await page.getByRole("navigation", { name: "Filter stacks" }).getByRole("link", { name: "drifted", exact: true }).click();
   await expect(page).toHaveURL(/\/stacks\?filter=drifted$/);
+  await expect(page.getByTestId(`stack-${cache}`)).toBeVisible();
+  await expect(page.getByTestId(`stack-${api}`)).toHaveCount(0);
+
+  await page.getByRole("navigation", { name: "Filter stacks" }).getByRole("link", { name: "out of sync", exact: true }).click();
+  await expect(page).toHaveURL(/\/stacks\?filter=out_of_sync$/);
   await expect(page.getByTestId(`stack-${cache}`)).toBeVisible();
   await expect(page.getByTestId(`stack-${api}`)).toHaveCount(0);
 });
@@ -69,6 +76,8 @@ test("a stack page shows desired vs running and follows a log live", async ({ pa
   await expect(page.getByRole("heading", { level: 1, name: `Stack ${api}` })).toBeVisible();
   const row = page.getByTestId("service-app");
   await expect(row).toContainText("oresi-test/api:1.0.0");
+  await expect(row).toContainText("synced");
+  await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("synced");
   await expect(page.getByLabel("Compose file")).toContainText("image: oresi-test/api:1.0.0");
   const log = page.getByRole("log", { name: "Container log" });
   await expect(log).toContainText("starting httpd for oresi-test/api:1.0.0");
@@ -91,6 +100,12 @@ test("the API answers stacks, containers and logs, with clear errors", async ({ 
   const body = await s.json();
   const c = body.stacks.find((x: { name: string }) => x.name === cache);
   expect(c.services[0].drift.map((d: { kind: string }) => d.kind)).toEqual(["config_differs"]);
+  expect(c.services[0].sync).toBe("out_of_sync");
+  expect(c.sync).toEqual({ status: "out_of_sync", reason: "config differs: app", differs: [{ service: "app", kind: "config_differs" }] });
+  const a = body.stacks.find((x: { name: string }) => x.name === api);
+  expect(a.sync.status).toBe("synced");
+  expect(["healthy", "progressing"]).toContain(a.health.status);
+  expect(body.counts.sync.out_of_sync).toBeGreaterThanOrEqual(1);
   const one = await request.get(`${url}/api/stacks/${api}`, { headers: bearer() });
   expect((await one.json()).composeText).toContain("oresi-test/api:1.0.0");
   expect((await request.get(`${url}/api/stacks/NOT-A-STACK`, { headers: bearer() })).status()).toBe(400);

@@ -1,5 +1,5 @@
 import { Card, PageHeader } from "@/components/ui/card";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { StatusBadge, type Tone } from "@/components/ui/status-badge";
 import { ReleaseCard } from "@/components/overview/release-card";
 import { DeployProblems } from "@/components/overview/problems";
 import { RecentDeployments } from "@/components/overview/recent-deployments";
@@ -12,6 +12,8 @@ import { CloneRepo } from "@/components/releases/clone-repo";
 import { overviewData } from "@/lib/deploy/overview";
 
 export const dynamic = "force-dynamic";
+
+const DEPENDENCY_TONE: Record<"ok" | "degraded" | "down" | "unconfigured", Tone> = { ok: "ok", degraded: "warn", down: "bad", unconfigured: "unknown" };
 
 export default async function OverviewPage() {
   const report = await status();
@@ -47,7 +49,7 @@ export default async function OverviewPage() {
               <span className="font-medium capitalize">{d.name}</span>
               <span className="flex items-center gap-2 text-sm">
                 <span className="text-slate-600 dark:text-slate-400">{d.reason}</span>
-                <StatusBadge status={d.status} />
+                <StatusBadge tone={DEPENDENCY_TONE[d.status]} label={d.status} />
               </span>
             </li>
           ))}

@@ -89,7 +89,7 @@ export function DeploymentLive({ initial, initialLogs }: { initial: Deployment; 
           <span data-testid="deployment-status">
             <DeploymentStatus d={d} />
           </span>
-          {live ? <StatusBadge status="live" tone="info" label="live" /> : null}
+          {live ? <StatusBadge tone="info" label="live" /> : null}
         </div>
         <dl className="mb-4 grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
           <div>
@@ -164,7 +164,7 @@ export function DeploymentLive({ initial, initialLogs }: { initial: Deployment; 
                     <td className="py-1 pr-3">{r.required}</td>
                     <td className="py-1 pr-3">{r.seen}</td>
                     <td className="py-1 pr-3">
-                      <StatusBadge status={r.ok ? "ok" : r.informational ? "info" : "failed"} tone={r.informational && !r.ok ? "unknown" : undefined} label={r.ok ? "ok" : r.informational ? "noted" : "failed"} />
+                      <StatusBadge tone={r.ok ? "ok" : r.informational ? "unknown" : "bad"} label={r.ok ? "ok" : r.informational ? "noted" : "failed"} />
                     </td>
                   </tr>
                 ))}

@@ -1,8 +1,11 @@
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/time";
-import { StatusBadge } from "@/components/ui/status-badge";
-import { stackTimeline } from "@/lib/deploy/timeline";
+import { StatusBadge, type Tone } from "@/components/ui/status-badge";
+import { stackTimeline, type TimelineEvent } from "@/lib/deploy/timeline";
+import { DEPLOYMENT_TONE } from "./deployment-status";
+
+const EVENT_TONE: Record<NonNullable<TimelineEvent["status"]>, Tone> = { ...DEPLOYMENT_TONE, adopted: "unknown", healthy: "ok", unhealthy: "bad" };
 
 const icon = { release: "🏷", deployment: "⇪", rollback: "↶", health: "♥" } as const;
 
@@ -23,7 +26,7 @@ export async function StackTimeline({ stack }: { stack: string }) {
               ) : (
                 <span className="font-medium">{e.title}</span>
               )}
-              {e.status ? <StatusBadge status={e.status === "succeeded" ? "verified" : e.status} /> : null}
+              {e.status ? <StatusBadge tone={EVENT_TONE[e.status]} label={e.status === "succeeded" ? "verified" : e.status.replace(/_/g, " ")} /> : null}
               <span className="text-slate-600 dark:text-slate-400">
                 <RelativeTime iso={e.at} />
                 {e.by ? ` · ${e.by}` : ""}

@@ -25,7 +25,7 @@ export function ReleaseCard({ data }: { data: OverviewData }) {
           {deployed && dep ? (
             <span className="text-sm text-slate-700 dark:text-slate-300">
               · <RelativeTime iso={deployed.at} /> by {dep.actor.name} ·{" "}
-              <StatusBadge status={dep.kind === "adopt" ? "unknown" : "verified"} label={dep.kind === "adopt" ? "adopted (not verified)" : "verified"} />
+              <StatusBadge tone={dep.kind === "adopt" ? "unknown" : "ok"} label={dep.kind === "adopt" ? "adopted (not verified)" : "verified"} />
             </span>
           ) : data.checkedOut ? (
             <span className="text-sm text-slate-700 dark:text-slate-300">· checked out in the work tree; recorded as deployed at the first rollout</span>
@@ -34,7 +34,7 @@ export function ReleaseCard({ data }: { data: OverviewData }) {
         {deployed?.release?.subject ? <p className="text-sm">&ldquo;{deployed.release.subject}&rdquo;</p> : null}
         {running ? (
           <p className="text-sm">
-            <StatusBadge status={running.status} tone="info" />{" "}
+            <StatusBadge tone="info" label={running.status.replace(/_/g, " ")} />{" "}
             {running.kind === "rollback" ? "Rolling back" : "Rolling out"} <span className="font-mono">{running.to}</span> —{" "}
             <Link className="underline" href={running.url}>
               watch it

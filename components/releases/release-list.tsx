@@ -20,12 +20,12 @@ function Signature({ s }: { s: SignatureBadge | undefined }) {
   if (s.verified)
     return (
       <span title={s.reason} data-testid="signature">
-        <StatusBadge status="verified" label={`signed · ${s.signer ?? "verified key"}`} />
+        <StatusBadge tone="ok" label={`signed · ${s.signer ?? "verified key"}`} />
       </span>
     );
   return (
     <span title={s.reason} data-testid="signature">
-      <StatusBadge status="unverified" tone={s.signed ? "bad" : "warn"} label={s.signed ? `not a trusted signature${s.signer ? ` (${s.signer})` : ""}` : "unsigned"} />
+      <StatusBadge tone={s.signed ? "bad" : "warn"} label={s.signed ? `not a trusted signature${s.signer ? ` (${s.signer})` : ""}` : "unsigned"} />
     </span>
   );
 }
@@ -33,10 +33,10 @@ function Signature({ s }: { s: SignatureBadge | undefined }) {
 function Badges({ r, deployed, signature }: { r: Item; deployed: boolean; signature?: SignatureBadge }) {
   return (
     <>
-      {deployed ? <StatusBadge status="ok" label="deployed" /> : null}
+      {deployed ? <StatusBadge tone="ok" label="deployed" /> : null}
       <Signature s={signature} />
-      {r.prerelease ? <StatusBadge status="pending" tone="warn" label="pre-release" /> : null}
-      {!r.annotated ? <StatusBadge status="unknown" label="lightweight tag" /> : null}
+      {r.prerelease ? <StatusBadge tone="warn" label="pre-release" /> : null}
+      {!r.annotated ? <StatusBadge tone="unknown" label="lightweight tag" /> : null}
     </>
   );
 }

@@ -1,28 +1,52 @@
 import { StatusBadge, type Tone } from "@/components/ui/status-badge";
-import type { Health } from "@/lib/docker/types";
-import { DRIFT_LABEL, type ServiceDrift, type StackStatus } from "@/lib/stacks/types";
+import { DRIFT_LABEL, type DriftKind, type HealthState, type HealthStatus, type ServiceDrift, type SyncStatus } from "@/lib/stacks/types";
 
-const statusTone: Record<StackStatus, Tone> = { ok: "ok", warn: "warn", bad: "bad", unknown: "unknown" };
-const statusWord: Record<StackStatus, string> = { ok: "ok", warn: "attention", bad: "failing", unknown: "unknown" };
+// The two axes of the status model (lib/stacks/status-model.ts), each with one exhaustive map to
+// tone, icon and word.
 
-/** The stack's status dot: colour, icon and a word (worst of its containers and monitors). */
-export function StackStatusBadge({ status, reason }: { status: StackStatus; reason?: string | null }) {
-  return <StatusBadge status={status} tone={statusTone[status]} label={reason ? `${statusWord[status]}: ${reason}` : statusWord[status]} />;
+const SYNC: Record<SyncStatus, { tone: Tone; icon: string; label: string }> = {
+  synced: { tone: "ok", icon: "✓", label: "synced" },
+  out_of_sync: { tone: "warn", icon: "≠", label: "out of sync" },
+  unknown: { tone: "unknown", icon: "?", label: "sync unknown" },
+};
+
+const HEALTH: Record<HealthStatus, { tone: Tone; icon: string; label: string }> = {
+  healthy: { tone: "ok", icon: "✓", label: "healthy" },
+  progressing: { tone: "warn", icon: "…", label: "progressing" },
+  degraded: { tone: "bad", icon: "✕", label: "degraded" },
+  missing: { tone: "bad", icon: "∅", label: "missing" },
+  suspended: { tone: "unknown", icon: "⏸", label: "suspended" },
+  unknown: { tone: "unknown", icon: "?", label: "health unknown" },
+};
+
+/** Out of sync drift is amber, a missing service red, informational drift (update available) blue. */
+const DRIFT_TONE: Record<DriftKind, Tone> = {
+  image_differs: "warn",
+  config_differs: "warn",
+  missing: "bad",
+  extra: "warn",
+  stale_image: "warn",
+  update_available: "info",
+};
+
+/** Sync: does what runs match the deployed release? With what differs, when it does not. */
+export function SyncBadge({ status, reason }: { status: SyncStatus; reason?: string | null }) {
+  const s = SYNC[status];
+  return <StatusBadge tone={s.tone} icon={s.icon} label={reason ? `${s.label}: ${reason}` : s.label} />;
 }
 
-export function HealthBadge({ health, state }: { health: Health; state: string }) {
-  if (state !== "running") return <StatusBadge status={state} />;
-  return <StatusBadge status={health ?? "running"} label={health ?? "running (no health check)"} />;
+/** Health: worst of the containers (and, for a stack, its Kuma monitors), with which part and why. */
+export function HealthBadge({ health, withReason = true }: { health: HealthState; withReason?: boolean }) {
+  const h = HEALTH[health.status];
+  return <StatusBadge tone={h.tone} icon={h.icon} label={withReason && health.reason ? `${h.label}: ${health.reason}` : h.label} />;
 }
 
 export function DriftBadges({ drift }: { drift: ServiceDrift[] }) {
-  if (!drift.length) return <StatusBadge status="in_sync" label="in sync" />;
+  if (!drift.length) return null;
   return (
     <span className="inline-flex flex-wrap gap-1">
       {drift.map((d) => (
-        <span key={d.kind} title={d.text}>
-          <StatusBadge status="drift" tone={d.kind === "missing" ? "bad" : d.kind === "update_available" ? "info" : "warn"} label={DRIFT_LABEL[d.kind]} />
-        </span>
+        <StatusBadge key={d.kind} title={d.text} tone={DRIFT_TONE[d.kind]} label={DRIFT_LABEL[d.kind]} />
       ))}
     </span>
   );

@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
 import type { ProjectGroup } from "@/lib/stacks/types";
+import { containerHealth } from "@/lib/stacks/status-model";
 import { HealthBadge } from "./badges";
 
 /** Containers that belong to no stack of the release: other Compose projects, and plain containers. */
@@ -18,7 +19,7 @@ export function OtherContainers({ groups }: { groups: ProjectGroup[] }) {
                   <li key={c.id} className="flex flex-wrap items-center gap-2">
                     <span>{c.name}</span>
                     <code className="font-mono text-xs">{c.configuredImage}</code>
-                    <HealthBadge health={c.health} state={c.state} />
+                    <HealthBadge health={containerHealth(c)} />
                   </li>
                 ))}
               </ul>

@@ -1,6 +1,6 @@
 import { RelativeTime } from "@/components/ui/time";
 import type { ServiceView } from "@/lib/stacks/types";
-import { DriftBadges, HealthBadge, ShortDigest } from "./badges";
+import { DriftBadges, HealthBadge, ShortDigest, SyncBadge } from "./badges";
 
 /** Per service: what the release says, what runs, and how they differ. */
 export function ServiceTable({ services }: { services: ServiceView[] }) {
@@ -14,7 +14,7 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
             <th scope="col" className="py-2 pr-3">Release says</th>
             <th scope="col" className="py-2 pr-3">Runs</th>
             <th scope="col" className="py-2 pr-3">Health</th>
-            <th scope="col" className="py-2 pr-3">Drift</th>
+            <th scope="col" className="py-2 pr-3">Sync</th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-200 align-top dark:divide-slate-800">
@@ -46,9 +46,14 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
                   <span className="text-red-800 dark:text-red-300">no container</span>
                 )}
               </td>
-              <td className="py-2 pr-3">{s.containers[0] ? <HealthBadge health={s.health} state={s.containers[0].state} /> : "—"}</td>
               <td className="py-2 pr-3">
-                <DriftBadges drift={s.drift} />
+                <HealthBadge health={s.health} />
+              </td>
+              <td className="py-2 pr-3">
+                <span className="inline-flex flex-wrap gap-1">
+                  <SyncBadge status={s.sync} />
+                  <DriftBadges drift={s.drift} />
+                </span>
                 {s.drift.map((d) => (
                   <p key={d.kind} className="mt-1 text-xs text-slate-700 dark:text-slate-300">
                     {d.text}

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/time";
 import type { StackView } from "@/lib/stacks/types";
-import { DriftBadges, HealthBadge, StackStatusBadge } from "./badges";
+import { DriftBadges, HealthBadge, SyncBadge } from "./badges";
 
-/** One row per stack: status dot, services with image:tag and version, health, uptime, drift. */
+/** One row per stack: sync and health, services with image:tag and version, health, uptime, drift. */
 export function StacksList({ stacks }: { stacks: StackView[] }) {
   if (!stacks.length) return <p className="text-sm text-slate-700 dark:text-slate-300">No stack matches.</p>;
   return (
@@ -15,8 +15,9 @@ export function StacksList({ stacks }: { stacks: StackView[] }) {
               {s.name}
             </Link>
             <span className="flex flex-wrap items-center gap-2">
-              {s.drifted ? <DriftBadges drift={[...new Map(s.services.flatMap((x) => x.drift).map((d) => [d.kind, d])).values()]} /> : <DriftBadges drift={[]} />}
-              <StackStatusBadge status={s.status} reason={s.reason} />
+              <DriftBadges drift={[...new Map(s.services.flatMap((x) => x.drift).map((d) => [d.kind, d])).values()]} />
+              <SyncBadge status={s.sync.status} />
+              <HealthBadge health={s.health} />
             </span>
           </div>
           {s.desiredError ? <p className="text-sm text-red-800 dark:text-red-300">{s.desiredError}</p> : null}
@@ -28,7 +29,7 @@ export function StacksList({ stacks }: { stacks: StackView[] }) {
                   <span className="min-w-24 font-medium">{svc.name}</span>
                   <code className="font-mono text-xs">{c?.configuredImage ?? svc.desired?.image ?? "—"}</code>
                   {c?.version ? <span className="font-mono text-xs text-slate-600 dark:text-slate-400">v {c.version}</span> : null}
-                  {c ? <HealthBadge health={svc.health} state={c.state} /> : <span className="text-xs text-red-800 dark:text-red-300">not running</span>}
+                  <HealthBadge health={svc.health} />
                   {c?.startedAt && c.state === "running" ? (
                     <span className="text-xs text-slate-600 dark:text-slate-400">
                       up since <RelativeTime iso={c.startedAt} />

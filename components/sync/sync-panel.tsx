@@ -50,7 +50,7 @@ export function SyncPanel({ initial }: { initial: SyncStatus }) {
     <Card
       title={
         <span className="flex items-center gap-2">
-          Sync <StatusBadge status={b.label} label={b.label} tone={b.tone} />
+          Sync <StatusBadge label={b.label} tone={b.tone} />
         </span>
       }
       className="mb-4"

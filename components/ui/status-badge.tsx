@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
 
-// One status palette everywhere; never colour alone: each tone has an icon and a word.
+// One status palette everywhere; never colour alone: each tone has an icon and a word. Callers
+// pick the tone from a typed map of their own vocabulary (SyncBadge, HealthBadge, DeploymentStatus,
+// MonitorBadge, …): there is no lookup by free-form word here.
 export type Tone = "ok" | "warn" | "bad" | "unknown" | "info";
 
 export const toneClass: Record<Tone, string> = {
@@ -13,26 +15,14 @@ export const toneClass: Record<Tone, string> = {
 
 export const toneIcon: Record<Tone, string> = { ok: "✓", warn: "!", bad: "✕", unknown: "?", info: "●" };
 
-const words: Record<string, Tone> = {
-  ok: "ok", up: "ok", healthy: "ok", verified: "ok", succeeded: "ok", running: "info", in_sync: "ok", synced: "ok",
-  pending: "warn", starting: "warn", drift: "warn", degraded: "warn", queued: "warn", verifying: "warn", interrupted: "warn",
-  restarting: "warn", paused: "unknown", created: "unknown",
-  down: "bad", unhealthy: "bad", failed: "bad", exited: "bad", dead: "bad", rolled_back: "bad", error: "bad",
-  maintenance: "info", unknown: "unknown", unconfigured: "unknown", none: "unknown",
-};
-
-export function toneOf(status: string | null | undefined): Tone {
-  return (status && words[status.toLowerCase()]) || "unknown";
-}
-
-export function StatusBadge({ status, label, tone, className = "" }: { status: string; label?: ReactNode; tone?: Tone; className?: string }) {
-  const t = tone ?? toneOf(status);
+export function StatusBadge({ tone, label, icon, title, className = "" }: { tone: Tone; label: ReactNode; icon?: string; title?: string; className?: string }) {
   return (
     <span
-      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset whitespace-nowrap ${toneClass[t]} ${className}`}
+      title={title}
+      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset whitespace-nowrap ${toneClass[tone]} ${className}`}
     >
-      <span aria-hidden="true">{toneIcon[t]}</span>
-      {label ?? status.replace(/_/g, " ")}
+      <span aria-hidden="true">{icon ?? toneIcon[tone]}</span>
+      {label}
     </span>
   );
 }

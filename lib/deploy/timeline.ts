@@ -3,6 +3,7 @@ import { listReleases } from "../git/tags";
 import type { Sha } from "../git/refs";
 import { diffTrees, loadTree } from "./stack-diff";
 import { listDeploymentRows } from "./store";
+import type { DeploymentStatus } from "./types";
 
 // One stack's history in one list: the releases that changed it, the deployments that touched
 // it (rollouts, rollbacks, automatic ones), and what verification saw of its health — with who and when.
@@ -13,7 +14,7 @@ export interface TimelineEvent {
   title: string;
   detail?: string;
   by?: string;
-  status?: string;
+  status?: DeploymentStatus | "adopted" | "healthy" | "unhealthy";
   href?: string;
 }
 

@@ -94,9 +94,10 @@ const verify: Action = async () => {
   // A stack passes when each service runs as the release says and none of its monitors is
   // down. A monitor state Kuma cannot tell (unknown, Kuma unconfigured) is reported, not failed.
   const stacks = report.stacks.map((s) => {
-    const containersOk = !s.desiredError && s.services.every((x) => x.status === "ok");
+    const containersOk = !s.desiredError && s.services.every((x) => x.sync === "synced" && x.health.status === "healthy");
     const monitorsDown = s.monitors?.down ?? 0;
-    return { name: s.name, status: s.status, reason: s.reason, drifted: s.drifted, containersOk, monitors: s.monitors, ok: containersOk && monitorsDown === 0 };
+    const reason = s.health.status !== "healthy" ? s.health.reason : s.sync.reason;
+    return { name: s.name, sync: s.sync.status, health: s.health.status, reason, drifted: s.drifted, containersOk, monitors: s.monitors, ok: containersOk && monitorsDown === 0 };
   });
   const problems = report.problems.map((p) => p.text);
   const ok = problems.length === 0 && stacks.every((s) => s.ok);

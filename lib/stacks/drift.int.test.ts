@@ -74,7 +74,7 @@ afterAll(() => {
 
 describe("drift against the real engine", () => {
   it("reports in sync, missing, config differs, extra, stale image and unhealthy", async () => {
-    const r = await waitFor((x) => svc(x, "sick", "app").svc.health === "unhealthy");
+    const r = await waitFor((x) => svc(x, "sick", "app").svc.healthcheck === "unhealthy");
     expect(r.target).toMatchObject({ ref: "HEAD", source: "head" });
 
     const web = svc(r, "web", "app");
@@ -84,16 +84,22 @@ describe("drift against the real engine", () => {
     const sidecar = web.stack.services.find((s) => s.name === "sidecar")!;
     expect(sidecar.drift.map((d) => d.kind)).toEqual(["extra"]);
     expect(web.stack.drifted).toBe(true);
+    expect(web.stack.sync).toEqual({ status: "out_of_sync", reason: "extra: sidecar", differs: [{ service: "sidecar", kind: "extra" }] });
+    expect(web.svc).toMatchObject({ sync: "synced", health: { status: "healthy" } });
 
     expect(svc(r, "api", "app").svc.drift.map((d) => d.kind)).toEqual(["config_differs"]);
     expect(svc(r, "cache", "app").svc.drift.map((d) => d.kind)).toEqual(["missing"]);
-    expect(svc(r, "cache", "app").stack.status).toBe("bad");
+    expect(svc(r, "cache", "app").svc.health).toEqual({ status: "missing", reason: "no container" });
+    expect(svc(r, "cache", "app").stack).toMatchObject({ sync: { status: "out_of_sync" }, health: { status: "missing", reason: "app no container" } });
     expect(svc(r, "stale", "app").svc.drift.map((d) => d.kind)).toEqual(["stale_image"]);
+    expect(svc(r, "stale", "app").svc.sync).toBe("out_of_sync");
     // Bind mounts resolve against the real stack folder, so the hash matches what was deployed.
     expect(svc(r, "vol", "app").svc.drift).toEqual([]);
     const sick = svc(r, "sick", "app");
-    expect(sick.stack.status).toBe("bad");
-    expect(sick.stack.reason).toMatch(/unhealthy/);
+    expect(sick.stack.health).toEqual({ status: "degraded", reason: "app unhealthy" });
+    expect(sick.stack.sync.status).toBe("synced");
+    expect(r.counts.health.degraded).toBeGreaterThanOrEqual(1);
+    expect(r.counts.sync.out_of_sync).toBeGreaterThanOrEqual(3);
     expect(r.counts.unhealthy).toBeGreaterThanOrEqual(1);
     expect(r.problems.some((p) => p.kind === "missing" && p.text.includes(repo.stack("cache")))).toBe(true);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ContainerDetails, ContainerInfo } from "../docker/types";
-import { containerStatus, toView } from "./drift";
+import { toView } from "./drift";
+import { containerHealth } from "./status-model";
 
 const container: ContainerInfo = {
   id: "c1",
@@ -33,7 +34,7 @@ describe("container view", () => {
   it("takes health from the fresh list, not from cached inspect details", () => {
     const v = toView(container, details, []);
     expect(v.health).toBe("healthy");
-    expect(containerStatus(v)).toBe("ok");
+    expect(containerHealth(v)).toEqual({ status: "healthy", reason: null });
     expect(v.restartCount).toBe(0);
   });
   it("falls back to the details' health when the list has none", () => {

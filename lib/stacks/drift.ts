@@ -1,7 +1,9 @@
 // Drift as a pure function of what git says (desired) and what runs (containers, images,
 // registry answers): tested without Docker, and the same code serves the API and the pages.
 import type { ContainerDetails, ContainerInfo, Health, ImageInfo } from "../docker/types";
-import type { ContainerView, ProjectGroup, ServiceDrift, ServiceView, StackStatus, StackView } from "./types";
+import type { MonitorState } from "../kuma/types";
+import { serviceHealth, serviceSync, stackHealth, stackSync } from "./status-model";
+import type { ContainerView, ProjectGroup, ServiceDrift, ServiceView, StackView } from "./types";
 
 export interface DesiredInput {
   stack: string;
@@ -16,7 +18,8 @@ export interface DriftInput {
   images: ImageInfo[];
   /** Registry digest per image reference, from the last update check. */
   remote: Map<string, { remoteDigest: string | null }>;
-  monitors?: Map<string, { state: string | null; total: number; down: number }>;
+  /** Per stack: its monitors' worst state, counts and every monitor's state. */
+  monitors?: Map<string, { state: MonitorState | null; total: number; down: number; states: MonitorState[] }>;
 }
 
 /** nginx → nginx:latest, docker.io/library/nginx:1 → nginx:1 (the way Docker names local tags). */
@@ -31,17 +34,6 @@ function repoOf(ref: string): string {
   const r = normalizeRef(ref).split("@")[0];
   const colon = r.lastIndexOf(":");
   return colon > r.lastIndexOf("/") ? r.slice(0, colon) : r;
-}
-
-const rank: Record<StackStatus, number> = { ok: 0, unknown: 1, warn: 2, bad: 3 };
-export function worst(a: StackStatus, b: StackStatus): StackStatus {
-  return rank[b] > rank[a] ? b : a;
-}
-
-export function containerStatus(c: Pick<ContainerInfo, "state" | "health">): StackStatus {
-  if (c.state === "running") return c.health === "unhealthy" ? "bad" : c.health === "starting" ? "warn" : "ok";
-  if (c.state === "restarting" || c.state === "created" || c.state === "paused") return "warn";
-  return "bad"; // exited, dead, removing
 }
 
 export function toView(c: ContainerInfo, d: ContainerDetails | undefined, images: ImageInfo[]): ContainerView {
@@ -129,15 +121,14 @@ export function buildStacks(input: DriftInput): { stacks: StackView[]; others: P
       if (!cs.length) drift.push({ kind: "missing", text: `no container runs; the release has it (${s.image ?? "built image"})` });
       for (const c of cs) for (const x of containerDrift(c, s, input.images, input.remote)) if (!drift.some((y) => y.kind === x.kind)) drift.push(x);
       const desiredImg = s.image ? input.images.find((i) => i.repoTags.some((t) => normalizeRef(t) === normalizeRef(s.image!))) : undefined;
-      let status: StackStatus = cs.length ? cs.map(containerStatus).reduce(worst, "ok") : "bad";
-      if (drift.length && status === "ok") status = "warn";
       services.push({
         name: s.name,
         desired: { image: s.image, configHash: s.configHash, version: desiredImg?.version ?? (s.image ? tagOf(s.image) : null) },
         containers: cs,
         drift,
-        status,
-        health: worstHealth(cs),
+        sync: serviceSync(drift),
+        health: serviceHealth(cs, true),
+        healthcheck: worstHealth(cs),
       });
     }
     const known = new Set(d.services.map((s) => s.name));
@@ -148,34 +139,15 @@ export function buildStacks(input: DriftInput): { stacks: StackView[]; others: P
       if (!extras.has(k)) extras.set(k, []);
       extras.get(k)!.push(c);
     }
-    for (const [name, cs] of extras)
-      services.push({
-        name,
-        desired: null,
-        containers: cs,
-        drift: [{ kind: "extra", text: "runs, but the release has no such service" }],
-        status: worst("warn", cs.map(containerStatus).reduce(worst, "ok")),
-        health: worstHealth(cs),
-      });
-    let status: StackStatus = services.length ? services.map((s) => s.status).reduce(worst, "ok") : d.error ? "bad" : "unknown";
-    const mon = input.monitors?.get(d.stack) ?? null;
-    if (mon?.state === "down") status = worst(status, "bad");
-    else if (mon?.state === "pending") status = worst(status, "warn");
+    for (const [name, cs] of extras) {
+      const drift: ServiceDrift[] = [{ kind: "extra", text: "runs, but the release has no such service" }];
+      services.push({ name, desired: null, containers: cs, drift, sync: serviceSync(drift), health: serviceHealth(cs, false), healthcheck: worstHealth(cs) });
+    }
+    const m = input.monitors?.get(d.stack);
+    const model = { services, monitors: m?.states, desiredError: !!d.error };
     const drifted = services.some((s) => s.drift.length > 0);
-    const unhealthy = services.filter((s) => s.health === "unhealthy").map((s) => s.name);
-    const stopped = services.filter((s) => s.containers.some((c) => c.state !== "running")).map((s) => s.name);
-    const reason = d.error
-      ? "compose file refused"
-      : unhealthy.length
-        ? `unhealthy: ${unhealthy.join(", ")}`
-        : stopped.length
-          ? `not running: ${stopped.join(", ")}`
-          : mon?.state === "down"
-            ? `${mon.down} monitor${mon.down === 1 ? "" : "s"} down`
-            : drifted
-              ? "drift"
-              : null;
-    return { name: d.stack, status, reason, drifted, services, ...(d.error ? { desiredError: d.error } : {}), monitors: mon };
+    const monitors = m ? { state: m.state, total: m.total, down: m.down } : null;
+    return { name: d.stack, sync: stackSync(model), health: stackHealth(model), drifted, services, ...(d.error ? { desiredError: d.error } : {}), monitors };
   });
   const others: ProjectGroup[] = [...byProject.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

@@ -5,20 +5,23 @@ import { repoState } from "../git/state";
 import { AppError } from "../errors";
 import { maskText, maskYaml } from "../secrets/mask";
 import { desiredStacks, type DesiredStack } from "./desired";
-import { buildStacks } from "./drift";
-import type { StacksReport, StackView } from "./types";
+import { buildStacks, type DriftInput } from "./drift";
+import { HEALTH_STATUSES, SYNC_STATUSES } from "./status-model";
+import type { HealthStatus, StacksReport, StackView, SyncStatus } from "./types";
 import { lastChecks } from "./updates";
 
 // The Stacks model: desired state (cached per commit) + one container list + one image list
 // (each shared by every viewer for a couple of seconds) + cached inspects → drift per service.
 
-async function monitorMap(): Promise<Map<string, { state: string | null; total: number; down: number }> | undefined> {
+async function monitorMap(): Promise<DriftInput["monitors"]> {
   try {
     const { monitorsByStack } = await import("./monitors");
     const list = await Promise.race([monitorsByStack(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error("kuma slow")), 1500).unref())]);
-    return new Map(list.map((s) => [s.stack, { state: s.state, total: s.monitors.length, down: s.monitors.filter((m) => m.state === "down").length }]));
+    return new Map(
+      list.map((s) => [s.stack, { state: s.state, total: s.monitors.length, down: s.monitors.filter((m) => m.state === "down").length, states: s.monitors.map((m) => m.state) }]),
+    );
   } catch {
-    return undefined; // Kuma down or unconfigured: containers alone decide the dot
+    return undefined; // Kuma down or unconfigured: containers alone decide the health
   }
 }
 
@@ -63,7 +66,7 @@ async function compute(): Promise<StacksReport> {
   const problems: StacksReport["problems"] = repoDrift.map((text) => ({ stack: "", service: null, kind: "repo" as const, text }));
   for (const s of stacks) {
     for (const svc of s.services) {
-      if (svc.health === "unhealthy") problems.push({ stack: s.name, service: svc.name, kind: "unhealthy", text: `${s.name}: ${svc.name} is unhealthy.` });
+      if (svc.healthcheck === "unhealthy") problems.push({ stack: s.name, service: svc.name, kind: "unhealthy", text: `${s.name}: ${svc.name} is unhealthy.` });
       for (const d of svc.drift) problems.push({ stack: s.name, service: svc.name, kind: d.kind, text: `${s.name}: ${svc.name} ${d.text}.` });
     }
     if (s.desiredError) problems.push({ stack: s.name, service: null, kind: "repo", text: `${s.name}: Compose refuses the stack's files at ${desired.target.ref}.` });
@@ -84,6 +87,8 @@ async function compute(): Promise<StacksReport> {
       drifted: stacks.reduce((n, s) => n + s.services.filter((x) => x.drift.length).reduce((m, x) => m + Math.max(1, x.containers.length), 0), 0),
       stacks: stacks.length,
       driftedStacks: stacks.filter((s) => s.drifted).length + (repoDrift.length ? 0 : 0),
+      sync: Object.fromEntries(SYNC_STATUSES.map((k) => [k, stacks.filter((s) => s.sync.status === k).length])) as Record<SyncStatus, number>,
+      health: Object.fromEntries(HEALTH_STATUSES.map((k) => [k, stacks.filter((s) => s.health.status === k).length])) as Record<HealthStatus, number>,
     },
     problems,
     updatesCheckedAt: checkedAt,

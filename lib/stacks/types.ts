@@ -1,5 +1,6 @@
 // Shapes of the stacks model, shared by lib/stacks, the API and the UI (no server imports).
 import type { ContainerInfo, Health } from "../docker/types";
+import type { MonitorState } from "../kuma/types";
 
 export type DriftKind = "image_differs" | "config_differs" | "missing" | "extra" | "stale_image" | "update_available";
 
@@ -11,8 +12,6 @@ export const DRIFT_LABEL: Record<DriftKind, string> = {
   stale_image: "stale image",
   update_available: "update available",
 };
-
-export type StackStatus = "ok" | "warn" | "bad" | "unknown";
 
 /** Does what runs match what the deployed release says? (lib/stacks/status-model.ts decides.) */
 export type SyncStatus = "synced" | "out_of_sync" | "unknown";
@@ -32,7 +31,6 @@ export interface StackSync {
   /** Each drift that makes the stack out of sync (informational drift such as update_available is not here). */
   differs: { service: string; kind: DriftKind }[];
 }
-
 
 export interface ContainerView extends ContainerInfo {
   /** The reference the container was created with (Config.Image). */
@@ -54,21 +52,25 @@ export interface ServiceView {
   desired: { image: string | null; configHash: string | null; version: string | null } | null;
   containers: ContainerView[];
   drift: ServiceDrift[];
-  status: StackStatus;
-  health: Health;
+  /** out_of_sync when any of its drifts is one that counts (status-model OUT_OF_SYNC). */
+  sync: SyncStatus;
+  /** Worst of its containers; missing when the release has it and nothing runs it. */
+  health: HealthState;
+  /** Docker's health check, worst of its containers (starting, healthy, unhealthy; null: none). */
+  healthcheck: Health;
 }
 
 export interface StackView {
   name: string;
-  status: StackStatus;
-  /** Why the status is not ok, in a few words. */
-  reason: string | null;
+  sync: StackSync;
+  health: HealthState;
+  /** Any drift at all, informational included (what the "drifted" filter and counts use). */
   drifted: boolean;
   services: ServiceView[];
   /** Compose refused the stack's files at the release. */
   desiredError?: string;
   /** Worst Kuma monitor state of the stack (null: none, or Kuma not configured). */
-  monitors: { state: string | null; total: number; down: number } | null;
+  monitors: { state: MonitorState | null; total: number; down: number } | null;
 }
 
 export interface ProjectGroup {
@@ -85,7 +87,18 @@ export interface StacksReport {
   stacks: StackView[];
   /** Containers that belong to no stack of the release. */
   others: ProjectGroup[];
-  counts: { containers: number; running: number; healthy: number; unhealthy: number; drifted: number; stacks: number; driftedStacks: number };
+  counts: {
+    containers: number;
+    running: number;
+    healthy: number;
+    unhealthy: number;
+    drifted: number;
+    stacks: number;
+    driftedStacks: number;
+    /** Stacks per sync status and per health status (every status present, 0 when none). */
+    sync: Record<SyncStatus, number>;
+    health: Record<HealthStatus, number>;
+  };
   /** Every drift, one sentence each, for the Overview. */
   problems: { stack: string; service: string | null; kind: DriftKind | "unhealthy" | "repo"; text: string }[];
   updatesCheckedAt: string | null;

@@ -57,7 +57,7 @@ export default async function SettingsPage() {
           <Row label="GitHub webhook">
             {sync.webhook.configured ? (
               <>
-                <StatusBadge status="ok" label="secret set" />{" "}
+                <StatusBadge tone="ok" label="secret set" />{" "}
                 <span className="font-mono">{base ? `${base}/api/webhooks/github` : "/api/webhooks/github"}</span>, content type{" "}
                 <span className="font-mono">application/json</span>, events <em>push</em> and <em>create</em>
                 {sync.webhook.repository ? (
@@ -69,7 +69,7 @@ export default async function SettingsPage() {
               </>
             ) : (
               <>
-                <StatusBadge status="unconfigured" label="off" /> Set <code className="font-mono">WEBHOOK_SECRET</code> to accept GitHub
+                <StatusBadge tone="unknown" label="off" /> Set <code className="font-mono">WEBHOOK_SECRET</code> to accept GitHub
                 webhooks; the schedule works without any inbound connection.
               </>
             )}
@@ -92,14 +92,14 @@ export default async function SettingsPage() {
                 <div className="text-right">
                   {t.last ? (
                     <>
-                      <StatusBadge status={t.last.ok ? "ok" : "failed"} label={t.last.ok ? "delivered" : "failed"} />
+                      <StatusBadge tone={t.last.ok ? "ok" : "bad"} label={t.last.ok ? "delivered" : "failed"} />
                       <p className="text-xs text-slate-700 dark:text-slate-300">
                         {t.last.title} · <RelativeTime iso={t.last.at} />
                         {t.last.ok ? "" : ` · ${t.last.error}${t.last.attempts > 1 ? " (after a retry)" : ""}`}
                       </p>
                     </>
                   ) : (
-                    <StatusBadge status="unknown" label="nothing sent yet" />
+                    <StatusBadge tone="unknown" label="nothing sent yet" />
                   )}
                 </div>
               </li>
@@ -135,7 +135,7 @@ export default async function SettingsPage() {
                     <td className="py-2 pr-3">{TARGET_LABEL[r.target]}</td>
                     <td className="py-2 pr-3">{r.title}</td>
                     <td className="py-2">
-                      <StatusBadge status={r.ok ? "ok" : "failed"} label={r.ok ? "delivered" : "failed"} />{" "}
+                      <StatusBadge tone={r.ok ? "ok" : "bad"} label={r.ok ? "delivered" : "failed"} />{" "}
                       <span className="text-xs">{r.ok ? `${r.durationMs} ms` : r.error}</span>
                     </td>
                   </tr>

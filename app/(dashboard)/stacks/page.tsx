@@ -13,13 +13,16 @@ import type { StackView } from "@/lib/stacks/types";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Stacks" };
 
-const FILTERS = { running: "running", healthy: "healthy", unhealthy: "unhealthy", drifted: "drifted" } as const;
+/** Filter → its link's word. The first four are what the Overview's counts link to; the last two are the axes. */
+const FILTERS = { running: "running", healthy: "healthy", unhealthy: "unhealthy", drifted: "drifted", out_of_sync: "out of sync", degraded: "degraded" } as const;
 type Filter = keyof typeof FILTERS;
 
 function matches(s: StackView, f: Filter | null): boolean {
   if (!f) return true;
   const cs = s.services.flatMap((x) => x.containers);
   if (f === "drifted") return s.drifted;
+  if (f === "out_of_sync") return s.sync.status === "out_of_sync";
+  if (f === "degraded") return s.health.status === "degraded";
   if (f === "running") return cs.some((c) => c.state === "running");
   return cs.some((c) => c.health === f);
 }
@@ -66,14 +69,14 @@ export default async function StacksPage({ searchParams }: { searchParams: Promi
         </Card>
       ) : null}
       <nav aria-label="Filter stacks" className="mb-3 flex flex-wrap gap-2 text-sm">
-        {[null, ...Object.keys(FILTERS)].map((f) => (
+        {[null, ...(Object.keys(FILTERS) as Filter[])].map((f) => (
           <Link
             key={f ?? "all"}
             href={f ? `/stacks?filter=${f}` : "/stacks"}
             aria-current={filter === f ? "page" : undefined}
             className={`inline-flex min-h-11 items-center rounded-lg border px-3 ${filter === f ? "border-slate-900 bg-slate-900 text-white dark:border-slate-100 dark:bg-slate-100 dark:text-slate-900" : "border-slate-300 dark:border-slate-700"}`}
           >
-            {f ?? "all"}
+            {f ? FILTERS[f] : "all"}
           </Link>
         ))}
       </nav>

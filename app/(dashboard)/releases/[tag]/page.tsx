@@ -65,9 +65,9 @@ export default async function ReleasePage({ params }: { params: Promise<{ tag: s
         </div>
       </PageHeader>
       <div className="mb-4 flex flex-wrap items-center gap-2 text-sm">
-        {d.isDeployed ? <StatusBadge status="ok" label="deployed" /> : null}
-        {r.prerelease ? <StatusBadge status="pending" tone="warn" label="pre-release" /> : null}
-        {!r.annotated ? <StatusBadge status="unknown" label="lightweight tag" /> : null}
+        {d.isDeployed ? <StatusBadge tone="ok" label="deployed" /> : null}
+        {r.prerelease ? <StatusBadge tone="warn" label="pre-release" /> : null}
+        {!r.annotated ? <StatusBadge tone="unknown" label="lightweight tag" /> : null}
         <span className="text-slate-700 dark:text-slate-300">
           {r.annotated ? "Tagged" : "Committed"} by {r.tagger?.name ?? "unknown"} <RelativeTime iso={r.date} /> · commit{" "}
           <span className="font-mono" title={r.sha}>

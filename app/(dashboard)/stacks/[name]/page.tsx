@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AutoRefresh } from "@/components/kuma/auto-refresh";
 import { StackMonitors } from "@/components/kuma/stack-monitors";
-import { StackStatusBadge } from "@/components/stacks/badges";
+import { HealthBadge, SyncBadge } from "@/components/stacks/badges";
 import { CheckUpdatesButton } from "@/components/stacks/check-updates-button";
 import { LogViewer } from "@/components/stacks/log-viewer";
 import { StackTimeline } from "@/components/deployments/stack-timeline";
@@ -54,7 +54,8 @@ export default async function StackPage({ params }: { params: Promise<{ name: st
       </p>
       <PageHeader title={`Stack ${s.name}`}>
         <span className="flex flex-wrap items-center gap-2">
-          <StackStatusBadge status={s.status} reason={s.reason} />
+          <SyncBadge status={s.sync.status} reason={s.sync.reason} />
+          <HealthBadge health={s.health} />
           <CheckUpdatesButton stack={s.name} />
         </span>
       </PageHeader>
