@@ -74,6 +74,11 @@ export async function collectMetrics(now = new Date()): Promise<string> {
       stacks ? [{ value: stacks.counts.driftedStacks }] : [],
     )
     .gauge(
+      "oresi_stack_info",
+      "One sample per stack of the deployed release, labelled with its sync (synced, out_of_sync, unknown) and health (healthy, progressing, degraded, missing, suspended, unknown); absent when Docker cannot be read.",
+      (stacks?.stacks ?? []).map((s) => ({ labels: { stack: s.name, sync: s.sync.status, health: s.health.status }, value: 1 })),
+    )
+    .gauge(
       "oresi_dependency_up",
       "1 when a dependency answers (ok or degraded), 0 when it is down; unconfigured dependencies (Kuma without KUMA_URL) are absent.",
       report.dependencies

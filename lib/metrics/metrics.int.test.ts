@@ -94,6 +94,7 @@ describe("GET /api/metrics after a real rollout", () => {
       oresi_verification_failures_total: "counter",
       oresi_auto_rollbacks_total: "counter",
       oresi_drifted_stacks: "gauge",
+      oresi_stack_info: "gauge",
       oresi_dependency_up: "gauge",
       oresi_seconds_since_last_sync: "gauge",
     });
@@ -126,6 +127,9 @@ describe("GET /api/metrics after a real rollout", () => {
     expect(m.get("oresi_verification_failures_total")!.samples).toEqual([]);
     expect(m.get("oresi_auto_rollbacks_total")!.samples).toEqual([]);
     expect(m.get("oresi_drifted_stacks")!.samples).toEqual([{ name: "oresi_drifted_stacks", labels: {}, value: 0 }]);
+    const info = m.get("oresi_stack_info")!.samples;
+    expect(info.length).toBeGreaterThan(0);
+    for (const s of info) expect(s).toMatchObject({ labels: { stack: expect.any(String), sync: "synced" }, value: 1 });
     const deps = Object.fromEntries(m.get("oresi_dependency_up")!.samples.map((s) => [s.labels.dependency, s.value]));
     expect(deps).toEqual({ git_repo: 1, docker: 1, database: 1 }); // Kuma is not configured: absent
     expect(m.get("oresi_seconds_since_last_sync")!.samples).toEqual([]); // no sync has run in this data folder
@@ -169,7 +173,7 @@ describe("GET /api/widget", () => {
     const res = await call(widgetGET, "/api/widget", bearer(WIDGET_KEY));
     expect(res.status).toBe(200);
     const w = (await res.json()) as Record<string, unknown>;
-    expect(w).toMatchObject({ release: "v1.1.0", verified: "verified", drifted: 0, kumaUp: null, kumaDown: null, lastDeployment: "rollback v1.1.0", lastDeploymentStatus: "succeeded" });
+    expect(w).toMatchObject({ release: "v1.1.0", verified: "verified", drifted: 0, stacksOutOfSync: 0, kumaUp: null, kumaDown: null, lastDeployment: "rollback v1.1.0", lastDeploymentStatus: "succeeded" });
     // the Overview's counts: every container on the engine (other tests share it), at least our 3 stacks
     expect(w.running as number).toBeGreaterThanOrEqual(3);
     expect(w.healthy as number).toBeGreaterThanOrEqual(1);

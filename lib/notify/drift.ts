@@ -3,6 +3,7 @@ import { config } from "../config";
 import { db, now } from "../db";
 import { isDeploying } from "../deploy/start";
 import { stacksReport } from "../stacks/report";
+import { isOutOfSync } from "../stacks/status-model";
 import { driftEvent } from "./events";
 import { notify } from "./queue";
 
@@ -11,8 +12,6 @@ import { notify } from "./queue";
 // are expected to differ, so nothing is checked then.
 
 const KEY = "notify.drift";
-/** Differences between what runs and what the deployed release says (not registry updates). */
-const DRIFT = new Set(["image_differs", "config_differs", "missing", "extra", "stale_image"]);
 
 export interface DriftCheck {
   checked: boolean;
@@ -23,7 +22,8 @@ export interface DriftCheck {
 export async function checkDrift(): Promise<DriftCheck> {
   if (isDeploying()) return { checked: false, count: 0, announced: false };
   const report = await stacksReport(0);
-  const items = report.problems.filter((p) => DRIFT.has(p.kind));
+  // Differences that make a stack out of sync (status-model OUT_OF_SYNC: not registry updates).
+  const items = report.problems.filter((p) => p.kind !== "unhealthy" && p.kind !== "repo" && isOutOfSync(p.kind));
   const fp = items
     .map((p) => `${p.stack}/${p.service ?? "-"}:${p.kind}`)
     .sort()
@@ -37,8 +37,11 @@ export async function checkDrift(): Promise<DriftCheck> {
   ).run(KEY, fp, now());
   if (!items.length) return { checked: true, count: 0, announced: false };
   const shown = items.slice(0, 3).map((p) => `${p.service ? `${p.stack}/${p.service}` : p.stack}: ${p.text}.`);
-  const more = items.length > 3 ? ` And ${items.length - 3} more.` : "";
+  const named = new Set(items.map((p) => p.stack));
+  const stacks = report.stacks
+    .filter((s) => named.has(s.name))
+    .map((s) => ({ name: s.name, sync: s.sync.status, reason: s.sync.reason, health: s.health.status }));
   const c = config();
-  notify(driftEvent(shown.join(" ") + more, items.length, c.PUBLIC_URL ?? c.NEXTAUTH_URL));
+  notify(driftEvent(stacks, shown, items.length, report.target.ref, c.PUBLIC_URL ?? c.NEXTAUTH_URL));
   return { checked: true, count: items.length, announced: true };
 }

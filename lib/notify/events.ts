@@ -1,4 +1,5 @@
 // Pure: the short, readable messages people receive. Links point at PUBLIC_URL.
+import type { HealthStatus, SyncStatus } from "../stacks/types";
 import type { NotifyEvent } from "./types";
 
 type Draft = Omit<NotifyEvent, "at">;
@@ -69,11 +70,33 @@ export function newReleaseEvent(tag: string, deployed: string | null, willRollOu
   };
 }
 
-export function driftEvent(summary: string, count: number, base?: string): Draft {
+/** A stack as a drift message names it: both axes of the status model (README: "Status: sync and health"). */
+export interface StackState {
+  name: string;
+  sync: SyncStatus;
+  /** What differs ("config differs: app"). */
+  reason: string | null;
+  health: HealthStatus;
+}
+
+const SYNC_WORD: Record<SyncStatus, string> = { synced: "synced", out_of_sync: "out of sync", unknown: "sync unknown" };
+
+/**
+ * "Drift found": the stacks out of sync with the deployed release (sync and health of each), then
+ * the first differences in plain sentences (`details`, "web/app: runs … ."), `count` of them in all.
+ */
+export function driftEvent(stacks: StackState[], details: string[], count: number, release: string, base?: string): Draft {
+  const names = stacks.length === 1 ? stacks[0].name : `${stacks.length} stacks`;
+  const states = stacks
+    .slice(0, 3)
+    .map((s) => `${s.name}: ${SYNC_WORD[s.sync]}${s.reason ? ` (${s.reason})` : ""}, health ${s.health}.`)
+    .join(" ");
+  const more = count > details.length ? ` And ${count - details.length} more.` : "";
   return {
     kind: "drift.found",
-    title: `Drift found in ${count} ${count === 1 ? "service" : "services"}`,
-    message: `${summary} What runs differs from the deployed release: roll out again or commit the change.`,
+    title: `${names} out of sync with ${release}`,
+    message: `${states}${stacks.length > 3 ? ` And ${stacks.length - 3} more stacks.` : ""} ${details.join(" ")}${more} What runs differs from the deployed release: roll out again or commit the change.`,
     url: link(base, "/stacks"),
+    release,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { maskUrl } from "./mask";
-import { deploymentEvent, newReleaseEvent } from "./events";
+import { deploymentEvent, driftEvent, newReleaseEvent } from "./events";
 import { formatRequest } from "./format";
 
 describe("maskUrl", () => {
@@ -16,6 +16,26 @@ describe("maskUrl", () => {
 });
 
 describe("messages", () => {
+  it("names the stacks out of sync with both axes, then the first differences", () => {
+    const one = driftEvent([{ name: "media", sync: "out_of_sync", reason: "image differs: jellyfin", health: "healthy" }], ["media/jellyfin: runs jellyfin:10.8.13, the release says jellyfin:10.9.1."], 1, "v2.3.1", "https://o.test");
+    expect(one).toMatchObject({ kind: "drift.found", title: "media out of sync with v2.3.1", url: "https://o.test/stacks", release: "v2.3.1" });
+    expect(one.message).toBe(
+      "media: out of sync (image differs: jellyfin), health healthy. media/jellyfin: runs jellyfin:10.8.13, the release says jellyfin:10.9.1. What runs differs from the deployed release: roll out again or commit the change.",
+    );
+    const many = driftEvent(
+      [
+        { name: "a", sync: "out_of_sync", reason: "missing: x", health: "missing" },
+        { name: "b", sync: "out_of_sync", reason: "extra: y", health: "degraded" },
+      ],
+      ["a/x: no container runs.", "b/y: runs, but the release has no such service."],
+      5,
+      "v1.0.0",
+    );
+    expect(many.title).toBe("2 stacks out of sync with v1.0.0");
+    expect(many.message).toContain("a: out of sync (missing: x), health missing. b: out of sync (extra: y), health degraded.");
+    expect(many.message).toContain("And 3 more.");
+  });
+
   it("says what happened to a deployment, with a link", () => {
     const ok = deploymentEvent({ id: "d1", kind: "rollout", status: "succeeded", from: "v1.0.0", to: "v1.1.0", actor: "alice" }, "https://o.test/")!;
     expect(ok).toMatchObject({ kind: "deployment.succeeded", title: "v1.1.0 deployed and verified", url: "https://o.test/deployments/d1" });

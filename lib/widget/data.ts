@@ -16,6 +16,9 @@ export interface WidgetData {
   healthy: number;
   unhealthy: number;
   drifted: number;
+  /** Stacks out of sync with the deployed release, and stacks whose health is degraded (README: "Status: sync and health"). */
+  stacksOutOfSync: number;
+  stacksDegraded: number;
   /** Uptime Kuma monitors up / down (null when Kuma is unconfigured or not answering). */
   kumaUp: number | null;
   kumaDown: number | null;
@@ -55,6 +58,8 @@ export async function widgetData(now = new Date()): Promise<WidgetData> {
     healthy: stacks?.counts.healthy ?? 0,
     unhealthy: stacks?.counts.unhealthy ?? 0,
     drifted: stacks?.counts.drifted ?? 0,
+    stacksOutOfSync: stacks?.counts.sync.out_of_sync ?? 0,
+    stacksDegraded: stacks?.counts.health.degraded ?? 0,
     kumaUp: kumaOk ? kuma.counts.up : null,
     kumaDown: kumaOk ? kuma.counts.down : null,
     lastDeployment: last ? `${last.kind} ${last.to ?? ""}`.trim() : null,
