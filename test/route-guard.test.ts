@@ -6,7 +6,7 @@
 // walk without anyone editing this file.
 import fs from "node:fs";
 import path from "node:path";
-import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
+import { freshDataDir, NO_ACCESS_EXTRAS, saveEnv, setEnv } from "@/test/fixtures/env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db } from "@/lib/db";
 import { GUARDED } from "@/lib/http/route";
@@ -61,12 +61,7 @@ beforeAll(async () => {
     CHATOPS_API_KEY: KEY,
     CHATOPS_API_ROLE: "admin",
     USERS: `vera:viewer:${h},otto:operator:${h},ada:admin:${h}`,
-    ADMIN_USER: undefined,
-    ADMIN_PASSWORD_HASH: undefined,
-    CHATOPS_IP_ALLOWLIST: undefined,
-    TRUSTED_PROXIES: undefined,
-    PUBLIC_URL: undefined,
-    NEXTAUTH_URL: undefined,
+    ...NO_ACCESS_EXTRAS,
     WEBHOOK_SECRET: "route-guard-webhook-secret",
     LOG_LEVEL: "error",
   });

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
+import { freshDataDir, NO_ACCESS_EXTRAS, saveEnv, setEnv } from "@/test/fixtures/env";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reloadConfig } from "../config";
 import { closeDb, db } from "../db";
@@ -40,12 +40,7 @@ beforeAll(async () => {
     CHATOPS_API_KEY: KEY,
     CHATOPS_API_ROLE: "operator",
     USERS: `vera:viewer:${h};otto:operator:${ho};ada:admin:${ha}`,
-    ADMIN_USER: undefined,
-    ADMIN_PASSWORD_HASH: undefined,
-    CHATOPS_IP_ALLOWLIST: undefined,
-    TRUSTED_PROXIES: undefined,
-    PUBLIC_URL: undefined,
-    NEXTAUTH_URL: undefined,
+    ...NO_ACCESS_EXTRAS,
   });
 });
 

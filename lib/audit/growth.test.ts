@@ -1,30 +1,19 @@
 // The audit trail cannot be filled by refused requests, and old events leave after the retention period.
-import fs from "node:fs";
-import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withTempDataDir } from "@/test/fixtures/env";
+import { describe, expect, it } from "vitest";
 import { GET as auditGet } from "@/app/api/audit/route";
 import { testRequest } from "@/lib/access/testing";
 import { drainRefusals } from "@/lib/access/startup";
 import { queueRefusal } from "@/lib/access/refusals";
 import { reloadConfig } from "@/lib/config";
-import { closeDb, db } from "@/lib/db";
+import { db } from "@/lib/db";
 import { audit } from "./record";
 import { pruneAudit } from "./retention";
 
-const restoreEnv = saveEnv();
-let dir: string;
 const refusedRows = (target: string) =>
   db().prepare("SELECT id, count, source_ip, ts FROM audit_events WHERE action = 'request.refused' AND target = ? ORDER BY id").all(target) as { id: number; count: number; source_ip: string; ts: string }[];
 
-beforeAll(() => {
-  dir = freshDataDir("audit-growth", { CHATOPS_API_KEY: "growth-key-0123456789abcdef", LOG_LEVEL: "error", CHATOPS_IP_ALLOWLIST: undefined });
-  setEnv({ STACKS_DIR: dir });
-});
-afterAll(() => {
-  closeDb();
-  restoreEnv();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+withTempDataDir("audit-growth", { CHATOPS_API_KEY: "growth-key-0123456789abcdef", LOG_LEVEL: "error", CHATOPS_IP_ALLOWLIST: undefined });
 
 describe("refused requests are coalesced", () => {
   it("500 refused API requests from one address to one path in a minute: one row (two at a minute boundary) with the count", async () => {

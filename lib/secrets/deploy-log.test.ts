@@ -1,21 +1,9 @@
 // A deployment's log and error are stored masked (real SQLite in a temp DATA_DIR).
-import fs from "node:fs";
-import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { closeDb } from "@/lib/db";
+import { withTempDataDir } from "@/test/fixtures/env";
+import { expect, it } from "vitest";
 import { appendLog, getDeploymentRow, insertDeployment, logsOf, updateDeployment } from "@/lib/deploy/store";
 
-const restoreEnv = saveEnv();
-let dir: string;
-beforeAll(() => {
-  dir = freshDataDir("masklog", { LOG_LEVEL: "error" });
-  setEnv({ STACKS_DIR: dir });
-});
-afterAll(() => {
-  closeDb();
-  restoreEnv();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+withTempDataDir("masklog", { LOG_LEVEL: "error" });
 
 it("stores deployment log lines and errors without .env values", () => {
   insertDeployment({ id: "d-mask-1", kind: "rollout", status: "running", from: "v1.0.0", to: "v1.1.0", actor: { name: "alice", kind: "user" } });

@@ -1,33 +1,23 @@
-import fs from "node:fs";
-import { freshDataDir, saveEnv, setEnv } from "@/test/fixtures/env";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeDb, db } from "@/lib/db";
+import { withTempDataDir } from "@/test/fixtures/env";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
 import { audit } from "@/lib/audit/record";
 import { lockHolder, withStackLock } from "@/lib/deploy/lock";
 import { testRequest } from "@/lib/access/testing";
 import { GET } from "./route";
 
 const KEY = "audit-route-key-0123456789abcdef";
-const restoreEnv = saveEnv();
-let dir: string;
+withTempDataDir("audit", { CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" });
 const auth = { authorization: `Bearer ${KEY}` };
 const get = (qs: string) => GET(testRequest(`http://127.0.0.1:3000/api/audit${qs}`, { headers: auth }) as never, { params: Promise.resolve({}) });
 
 beforeAll(() => {
-  dir = freshDataDir("audit", { CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" });
-  setEnv({ STACKS_DIR: dir });
   const alice = { kind: "user" as const, name: "alice", role: "operator" as const, ip: "100.64.0.2" };
   const bob = { kind: "user" as const, name: "bob", role: "viewer" as const, ip: "fd7a:115c:a1e0::3" };
   audit({ caller: alice, action: "auth.sign_in", result: "ok" });
   audit({ caller: alice, action: "deployment.rollback", target: "v1.0.0", params: { kind: "rollback", token: "s3cret" }, result: "accepted", status: 202, deploymentId: "d-abc123" });
   audit({ caller: bob, action: "request.refused", target: "POST /api/deployments", result: "forbidden", status: 403 });
   for (let i = 0; i < 5; i++) audit({ caller: bob, action: "auth.sign_in_failed", result: "wrong_password" });
-});
-
-afterAll(() => {
-  closeDb();
-  restoreEnv();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("GET /api/audit", () => {
