@@ -203,6 +203,30 @@ describe("engine over fake deps", () => {
     expect(w.lock).toBeNull();
   });
 
+  it("fetch fails with the target present locally: goes on with the local tags, said in the step and the log", async () => {
+    const w = world();
+    w.faults.fetch = new Error("could not read from remote repository");
+    const id = w.request("v1.1.0");
+    const d = await runChain(id, { exactFrom: null }, w.deps);
+    expect(d.status).toBe("succeeded");
+    expect(d.steps[0]).toMatchObject({ name: "fetch", status: "ok", detail: "remote unreachable: used local tags" });
+    expect(w.logOf(id)).toContain("Fetch failed (could not read from remote repository); v1.1.0 is present locally, going on with local tags.");
+  });
+
+  it("nothing deployed before: hold, no automatic rollback, said in the log", async () => {
+    const w = world();
+    w.rows.clear(); // no history: the first deployment ever
+    w.faults.up = { stack: "web", release: "v1.1.0" };
+    const id = w.request("v1.1.0");
+    const d = await runChain(id, { exactFrom: null }, w.deps);
+    expect(d.status).toBe("failed");
+    expect(d.rolledBackBy).toBeNull();
+    expect(w.holds.has("v1.1.0")).toBe(true);
+    expect(w.logOf(id)).toContain("Nothing was deployed before this release; no automatic rollback possible.");
+    expect(w.rows.size).toBe(1);
+    expect(w.lock).toBeNull();
+  });
+
   it("AUTO_ROLLBACK off: hold, no rollback, the lock freed", async () => {
     const w = world({ AUTO_ROLLBACK: false });
     w.faults.up = { stack: "api", release: "v1.1.0" };
