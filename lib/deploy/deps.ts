@@ -6,6 +6,8 @@ import { config } from "../config";
 import { logger } from "../logger";
 import { composeDown, composeUp } from "../docker/compose";
 import { invalidateContainers, listContainers } from "../docker/containers";
+import { dockerFor, hostNames } from "../docker/hosts";
+import { dockerError } from "../docker/client";
 import { imageInspect, pullImage } from "../docker/images";
 import { exportStackAt } from "../git/read";
 import { fetchOrigin } from "../git/remote";
@@ -46,19 +48,27 @@ export function engineDeps(): EngineDeps {
       changes: (sha, from, exactFrom) => planChanges(sha, from, exactFrom),
       preview: (kind, from, to, sha, plan) => previewPlan(kind, from, to, sha, plan),
       composeConfig: (sha, files) => desiredConfig(sha, files),
-      pins: (stack, recorded, current) => planPins(stack, recorded, current),
+      pins: (stack, recorded, current, host) => planPins(stack, recorded, current, host),
       writePins: (id, stack, pins) => writePinOverride(id, stack, pins),
     },
     compose: {
-      up: (stack, opts) => composeUp(stack.dir, stack.name, { files: opts.files, onLine: (l) => opts.onLine(l), signal: opts.signal }),
-      down: (stack, opts) => composeDown(stack.dir, stack.name, { onLine: (l) => opts.onLine(l), signal: opts.signal }),
+      up: (stack, opts) => composeUp(stack.dir, stack.name, { files: opts.files, onLine: (l) => opts.onLine(l), signal: opts.signal, host: stack.host }),
+      down: (stack, opts) => composeDown(stack.dir, stack.name, { onLine: (l) => opts.onLine(l), signal: opts.signal, host: stack.host }),
     },
     docker: {
-      imageInspect: (ref) => imageInspect(ref),
-      pull: (ref, onProgress) => pullImage(ref, onProgress),
+      hosts: () => hostNames(),
+      ping: async (host) => {
+        try {
+          await dockerFor(host).ping();
+        } catch (e) {
+          throw dockerError(e, "Docker engine", host);
+        }
+      },
+      imageInspect: (ref, host) => imageInspect(ref, host),
+      pull: (ref, onProgress, host) => pullImage(ref, onProgress, undefined, host),
       invalidate: () => invalidateContainers(),
-      containers: () => listContainers(),
-      capture: (stacks, refs) => captureServices(stacks, refs),
+      containers: (host) => listContainers(host),
+      capture: (stacks, refs, hosts) => captureServices(stacks, refs, hosts),
     },
     verify: {
       containers: (stacks, opts) => verifyContainers(stacks, opts),

@@ -4,6 +4,7 @@ import path from "node:path";
 import YAML from "yaml";
 import { config } from "../config";
 import { containerDetails, invalidateContainers, listContainers } from "../docker/containers";
+import { LOCAL_HOST } from "../docker/hosts";
 import { imageInspect } from "../docker/images";
 import type { ServiceImage } from "./types";
 
@@ -30,9 +31,11 @@ export function digestFor(ref: string, repoDigests: string[]): string | null {
  * What runs now for these stacks, per service. `refs` gives the reference from the compose
  * file (after interpolation) per stack/service; otherwise the container's configured image.
  */
-export async function captureServices(stacks: string[], refs: Map<string, string> = new Map()): Promise<ServiceImage[]> {
+export async function captureServices(stacks: string[], refs: Map<string, string> = new Map(), hosts: Map<string, string> = new Map()): Promise<ServiceImage[]> {
   invalidateContainers();
-  const list = (await listContainers()).filter((c) => c.project && stacks.includes(c.project) && c.service && !c.oneoff && c.state === "running");
+  const hostOf = (stack: string) => hosts.get(stack) ?? LOCAL_HOST;
+  const all = (await Promise.all([...new Set(stacks.map(hostOf))].map((h) => listContainers(h)))).flat();
+  const list = all.filter((c) => c.project && stacks.includes(c.project) && c.host === hostOf(c.project) && c.service && !c.oneoff && c.state === "running");
   const details = await containerDetails(list);
   const out: ServiceImage[] = [];
   const inspected = new Map<string, string[]>();
@@ -42,7 +45,7 @@ export async function captureServices(stacks: string[], refs: Map<string, string
     const configured = details.get(c.id)?.configuredImage || c.image;
     const pinnedDigest = /@sha256:[0-9a-f]{64}$/.test(configured) ? configured : null;
     const ref = refs.get(key) ?? configured;
-    if (!inspected.has(c.imageId)) inspected.set(c.imageId, (await imageInspect(c.imageId))?.repoDigests ?? []);
+    if (!inspected.has(c.imageId)) inspected.set(c.imageId, (await imageInspect(c.imageId, c.host))?.repoDigests ?? []);
     out.push({
       stack: c.project!,
       service: c.service!,
@@ -67,17 +70,17 @@ export interface Pin {
  * For each service whose recorded image is no longer what its tag points to, the exact
  * image to run instead. `current` maps service → reference in the compose file at the target.
  */
-export async function planPins(stack: string, recorded: ServiceImage[], current: Map<string, string | null>): Promise<{ pins: Pin[]; warnings: string[] }> {
+export async function planPins(stack: string, recorded: ServiceImage[], current: Map<string, string | null>, host: string = LOCAL_HOST): Promise<{ pins: Pin[]; warnings: string[] }> {
   const pins: Pin[] = [];
   const warnings: string[] = [];
   for (const [service, ref] of current) {
     const rec = recorded.find((r) => r.stack === stack && r.service === service);
     if (!ref || !rec || rec.image !== ref || !rec.imageId) continue;
-    const now = await imageInspect(ref);
+    const now = await imageInspect(ref, host);
     if (now && now.id === rec.imageId) continue;
     const why = now ? `${ref} now points to ${now.id.slice(7, 19)}, not ${rec.imageId.slice(7, 19)} that ran verified` : `${ref} is no longer present locally`;
     if (rec.digest) pins.push({ stack, service, ref, pinned: rec.digest, reason: why });
-    else if (await imageInspect(rec.imageId)) pins.push({ stack, service, ref, pinned: rec.imageId, reason: why });
+    else if (await imageInspect(rec.imageId, host)) pins.push({ stack, service, ref, pinned: rec.imageId, reason: why });
     else warnings.push(`${stack}/${service}: ${why}, and the recorded image ${rec.imageId.slice(0, 19)} has no digest and is gone; running ${ref} as it is now.`);
   }
   return { pins, warnings };

@@ -12,8 +12,8 @@ import { resolveStep } from "./steps/resolve";
 import { planAutoRollback, type FollowUp } from "./steps/rollback";
 import { switchStep } from "./steps/switch";
 import type { EngineDeps, Run, StepDef } from "./steps/types";
-import { upStep } from "./steps/up";
-import { VerificationFailed, verifyStep } from "./steps/verify";
+import { upAndVerify } from "./steps/by-host";
+import { VerificationFailed } from "./steps/verify";
 import type { Deployment, StepName } from "./types";
 
 // The step runner: fetch → resolve → live edits → plan → pre-flight → switch → up → verify
@@ -141,9 +141,13 @@ export async function runOnce(id: string, opts: RunOptions, deps: EngineDeps): P
     work = deps.fs.tempDir(id);
     const stacks = await step(preflightStep, { sha, plan, work });
     await step(switchStep, { sha });
-    await step(upStep, { stacks });
-    deps.store.update(id, { status: "verifying" });
-    const verification = await step(verifyStep, { stacks });
+    // up and verify; with several hosts, host by host in their order, each verified before the next.
+    const verification = await upAndVerify(deps, r, step, stacks);
+    if (r.unreachable?.length)
+      throw new AppError(
+        "dependency_down",
+        `Only part of it was done: ${r.unreachable.map((u) => `host ${u.host} unreachable, ${u.stacks.join(", ")} left as ${u.stacks.length === 1 ? "it is" : "they are"} (${u.reason})`).join("; ")}. Bring the host back and roll back again.`,
+      );
     const services = await captureStep(deps, { plan, stacks });
 
     ctx.log(`Succeeded: ${r.to} runs verified (${verification.summary}).`);

@@ -48,6 +48,8 @@ export interface ServiceImage {
 export interface StackChange {
   stack: string;
   change: "added" | "removed" | "changed";
+  /** The Docker host it runs on (set by the pre-flight; absent in records from before several hosts). */
+  host?: string;
 }
 
 export interface VerificationRow {

@@ -1,5 +1,6 @@
 import "server-only";
 import { listContainers } from "../docker/containers";
+import { LOCAL_HOST } from "../docker/hosts";
 import { countErrorLines } from "../docker/logs";
 import { kumaConfigured } from "../kuma/client";
 import { verifyMonitors } from "../kuma/verify";
@@ -41,15 +42,15 @@ async function kumaRows(stacks: StackToVerify[], opts: { since: Date; log: (l: s
 }
 
 async function logRows(stacks: StackToVerify[], opts: { since: Date; log: (l: string, s?: LogLine["stream"]) => void; signal?: AbortSignal }): Promise<VerificationRow[]> {
-  const list = await listContainers();
+  const list = (await Promise.all([...new Set(stacks.map((s) => s.host ?? LOCAL_HOST))].map((h) => listContainers(h)))).flat();
   const rows: VerificationRow[] = [];
   await Promise.all(
     stacks.map(async (s) => {
       const v = s.settings.verify;
-      const mine = list.filter((c) => c.project === s.stack && !c.oneoff && c.service && s.services.includes(c.service));
+      const mine = list.filter((c) => c.project === s.stack && c.host === (s.host ?? LOCAL_HOST) && !c.oneoff && c.service && s.services.includes(c.service));
       for (const c of mine) {
         try {
-          const n = await countErrorLines(c.id, opts.since, { signal: opts.signal });
+          const n = await countErrorLines(c.id, opts.since, { signal: opts.signal, host: c.host });
           const ok = !v.logs || n.errors <= v.maxErrorLines;
           rows.push({
             stack: s.stack,

@@ -1,5 +1,6 @@
 import "server-only";
 import { invalidateContainers, listContainers, containerDetails } from "../docker/containers";
+import { LOCAL_HOST } from "../docker/hosts";
 import type { ContainerInfo } from "../docker/types";
 import type { XOresi } from "../docker/x-oresi";
 import type { VerificationRow } from "./types";
@@ -16,6 +17,8 @@ export const UNHEALTHY_GRACE_MS = 10_000;
 
 export interface StackToVerify {
   stack: string;
+  /** Its Docker host (unset: `local`). */
+  host?: string;
   services: string[];
   settings: XOresi;
   timeoutMs: number;
@@ -39,7 +42,7 @@ function judge(
   const rows: VerificationRow[] = [];
   let final = false;
   for (const svc of stack.services) {
-    const mine = containers.filter((c) => c.project === stack.stack && c.service === svc && !c.oneoff);
+    const mine = containers.filter((c) => c.project === stack.stack && c.host === (stack.host ?? LOCAL_HOST) && c.service === svc && !c.oneoff);
     const required = "running, healthy if it has a healthcheck, not restarting";
     if (!mine.length) {
       rows.push({ stack: stack.stack, subject: svc, signal: "container", required, seen: "no container", ok: false });
@@ -93,9 +96,10 @@ export async function verifyContainers(
   let lastReport = "";
   for (;;) {
     invalidateContainers();
-    const list = await listContainers();
+    // Only the hosts of these stacks are asked (another host being down does not matter here).
+    const list = (await Promise.all([...new Set(stacks.map((s) => s.host ?? LOCAL_HOST))].map((h) => listContainers(h)))).flat();
     // Restart counts come from inspect (cached by state); only containers created by this deployment count.
-    const ours = list.filter((c) => stacks.some((s) => s.stack === c.project) && new Date(c.created).getTime() >= opts.since - 1000);
+    const ours = list.filter((c) => stacks.some((s) => s.stack === c.project && (s.host ?? LOCAL_HOST) === c.host) && new Date(c.created).getTime() >= opts.since - 1000);
     const details = ours.length ? await containerDetails(ours) : new Map();
     const restarts = new Map([...details.values()].map((d) => [d.id, d.restartCount]));
     const now = Date.now();

@@ -62,6 +62,10 @@ export interface ServiceView {
 
 export interface StackView {
   name: string;
+  /** The Docker host it runs on (x-oresi.host; `local` by default). Always set in the stacks report. */
+  host?: string;
+  /** Its host did not answer ("host nas unreachable") or is not configured: nothing is known of what runs. */
+  hostDown?: string;
   sync: StackSync;
   health: HealthState;
   /** Any drift at all, informational included (what the "drifted" filter and counts use). */
@@ -76,6 +80,8 @@ export interface StackView {
 export interface ProjectGroup {
   /** The compose project, or null for containers outside Compose. */
   project: string | null;
+  /** The Docker host of these containers. Always set in the stacks report. */
+  host?: string;
   containers: ContainerView[];
 }
 
@@ -101,6 +107,8 @@ export interface StacksReport {
   };
   /** Every drift, one sentence each, for the Overview. */
   problems: { stack: string; service: string | null; kind: DriftKind | "unhealthy" | "repo"; text: string }[];
+  /** Every Docker host in rollout order: ok, or down with the reason (its stacks then say "host … unreachable"). */
+  hosts: { name: string; status: "ok" | "down"; message?: string; stacks: number }[];
   updatesCheckedAt: string | null;
   generatedAt: string;
 }

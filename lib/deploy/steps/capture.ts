@@ -15,6 +15,7 @@ export async function captureStep(deps: EngineDeps, { plan, stacks }: { plan: Ch
   const fresh = await deps.docker.capture(
     stacks.filter((p) => p.change !== "removed").map((p) => p.name),
     refs,
+    new Map(stacks.map((p) => [p.name, p.host ?? "local"])),
   );
   const chain = deployedChain(deps.store.history());
   const current = chain[chain.length - 1]?.services ?? [];

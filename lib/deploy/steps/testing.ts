@@ -243,6 +243,8 @@ export class FakeWorld {
         },
       },
       docker: {
+        hosts: () => ["local"],
+        ping: async () => undefined,
         imageInspect: async (ref) => ({ id: `sha256:${ref}`, repoTags: [ref], repoDigests: [], created: "", version: null }),
         pull: async (ref) => {
           call(`docker.pull ${ref}`);

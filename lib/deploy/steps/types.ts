@@ -14,10 +14,11 @@ import type { DeploymentPatch, NewDeployment } from "../store";
 import type { Deployment, LogLine, ServiceImage, StackChange, StepName, VerificationRow } from "../types";
 import type { StackToVerify } from "../verify";
 
-/** Where Compose runs a stack: its project name and folder (a later `host` goes here too). */
+/** Where Compose runs a stack: its project name, folder and Docker host (x-oresi.host; unset: `local`). */
 export interface StackRef {
   name: string;
   dir: string;
+  host?: string;
 }
 
 export interface ComposeRunOptions {
@@ -49,7 +50,7 @@ export interface EngineDeps {
     preview(kind: DeploymentPreview["kind"], from: string | null, to: string, sha: Sha, plan: ChangePlan): Promise<DeploymentPreview>;
     /** Compose's config of a stack at a commit (cached per stack and commit). */
     composeConfig(sha: Sha, files: StackFiles): Promise<ConfigPart>;
-    pins(stack: string, recorded: ServiceImage[], current: Map<string, string | null>): Promise<{ pins: Pin[]; warnings: string[] }>;
+    pins(stack: string, recorded: ServiceImage[], current: Map<string, string | null>, host?: string): Promise<{ pins: Pin[]; warnings: string[] }>;
     /** Write the exact-release override file of one stack; returns its path. */
     writePins(deploymentId: string, stack: string, pins: Pin[]): string;
   };
@@ -58,13 +59,18 @@ export interface EngineDeps {
     down(stack: StackRef, opts: ComposeRunOptions): Promise<unknown>;
   };
   docker: {
-    imageInspect(ref: string): Promise<ImageInfo | null>;
-    pull(ref: string, onProgress: (p: { status: string; id?: string }) => void): Promise<unknown>;
+    /** The Docker hosts in rollout order (DOCKER_HOSTS_FILE; just `local` without it). */
+    hosts(): string[];
+    /** Throws (naming the host) when the host's engine does not answer. */
+    ping(host: string): Promise<void>;
+    imageInspect(ref: string, host?: string): Promise<ImageInfo | null>;
+    pull(ref: string, onProgress: (p: { status: string; id?: string }) => void, host?: string): Promise<unknown>;
     /** Forget the cached container list (after `up`). */
     invalidate(): void;
-    containers(): Promise<ContainerInfo[]>;
-    /** What runs now per service for these stacks (image, ID, digest); `refs` are the compose files' references. */
-    capture(stacks: string[], refs: Map<string, string>): Promise<ServiceImage[]>;
+    /** The containers of one host (default: every host). */
+    containers(host?: string): Promise<ContainerInfo[]>;
+    /** What runs now per service for these stacks (image, ID, digest); `refs` are the compose files' references, `hosts` each stack's host. */
+    capture(stacks: string[], refs: Map<string, string>, hosts?: Map<string, string>): Promise<ServiceImage[]>;
   };
   verify: {
     containers(
@@ -127,6 +133,8 @@ export interface Run {
   startedMs: number;
   /** Set by `switch`: something running may have changed (a clean failed checkout resets it). */
   touched: boolean;
+  /** Set by the pre-flight of an automatic rollback: hosts that did not answer, whose stacks it leaves as they are. */
+  unreachable?: { host: string; stacks: string[]; reason: string }[];
 }
 
 /** One step: its name as recorded, its body over the deps, and the detail recorded when it succeeds. */

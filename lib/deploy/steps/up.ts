@@ -7,25 +7,29 @@ import type { EngineDeps, PreparedStack, Run, StepDef } from "./types";
  * list of stacks, DEPLOY_PARALLEL at once (the first failure starts no further stack). Afterwards
  * the record says whether what happened matched the preview.
  */
-export const upStep: StepDef<{ stacks: PreparedStack[] }, number> = {
+export const upStep: StepDef<{ stacks: PreparedStack[]; host?: string; outcome?: { over: PreparedStack[]; sinceMs: number } }, number> = {
   name: "up",
-  async run(deps, r, { stacks }) {
+  async run(deps, r, { stacks, host, outcome }) {
     const startedMs = deps.clock.now();
+    // With several hosts, every line says which host it is about (lib/deploy/steps/by-host.ts).
+    const tag = (s: PreparedStack) => (host ? `[${s.host ?? host}] ` : "");
     for (const s of stacks.filter((x) => x.change === "removed")) {
-      r.log(`${s.name}: removed in ${r.to}; compose down (volumes kept).`);
-      await deps.compose.down(s, { onLine: (l) => r.log(`${s.name} | ${l}`, "stdout"), signal: r.signal });
+      r.log(`${tag(s)}${s.name}: removed in ${r.to}; compose down (volumes kept).`);
+      await deps.compose.down(s, { onLine: (l) => r.log(`${tag(s)}${s.name} | ${l}`, "stdout"), signal: r.signal });
     }
     const ups = stacks.filter((x) => x.change !== "removed");
     await eachLimited(ups, deps.config().DEPLOY_PARALLEL, async (s) => {
       await deps.compose.up(s, {
         files: s.overrides,
-        onLine: (l) => r.log(`${s.name} | ${l}`, "stdout"),
+        onLine: (l) => r.log(`${tag(s)}${s.name} | ${l}`, "stdout"),
         // DEPLOY_TIMEOUT stops a hung `up` too, so an automatic rollback never runs Compose beside it.
         signal: r.signal,
       });
     });
     deps.docker.invalidate();
-    await recordPreviewOutcome(deps, r, stacks, startedMs);
+    // Host by host, the preview is compared once, after the last host, over every host's stacks.
+    if (!host) await recordPreviewOutcome(deps, r, stacks, startedMs);
+    else if (outcome) await recordPreviewOutcome(deps, r, outcome.over, outcome.sinceMs);
     return ups.length;
   },
   detail: (n) => `${n} stack(s) up`,
@@ -35,7 +39,9 @@ async function recordPreviewOutcome(deps: EngineDeps, r: Run, stacks: PreparedSt
   const pv = deps.store.get(r.id)?.preview;
   if (!pv) return;
   const names = new Set(stacks.map((x) => x.name));
-  const observed = (await deps.docker.containers())
+  const hosts = [...new Set(stacks.map((s) => s.host ?? "local"))];
+  const observed = (await Promise.all(hosts.map((h) => deps.docker.containers(h))))
+    .flat()
     .filter((c) => c.project && names.has(c.project) && c.service && !c.oneoff)
     .map((c) => ({ stack: c.project!, service: c.service!, created: c.created }));
   const outcome = comparePreview(pv, observed, upStartedMs);

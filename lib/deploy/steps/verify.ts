@@ -1,6 +1,7 @@
 import type { Verification, VerificationRow } from "../types";
 import type { StackToVerify } from "../verify";
 import type { PreparedStack, StepDef } from "./types";
+import { mergeVerifications } from "./merge-verification";
 
 export class VerificationFailed extends Error {
   constructor(readonly verification: Verification) {
@@ -13,16 +14,16 @@ export class VerificationFailed extends Error {
 export function stacksToVerify(stacks: PreparedStack[], defaultTimeoutMs: number): StackToVerify[] {
   return stacks
     .filter((p) => p.change !== "removed")
-    .map((p) => ({ stack: p.name, services: p.services.map((s) => s.name), settings: p.settings, timeoutMs: p.settings.verify.timeoutMs ?? defaultTimeoutMs }));
+    .map((p) => ({ stack: p.name, host: p.host, services: p.services.map((s) => s.name), settings: p.settings, timeoutMs: p.settings.verify.timeoutMs ?? defaultTimeoutMs }));
 }
 
 /**
  * Verify the stacks `up` ran in: containers (running, healthy, not restarting), Uptime Kuma
  * monitors and error lines in the logs. Recorded; throws VerificationFailed when a required check fails.
  */
-export const verifyStep: StepDef<{ stacks: PreparedStack[] }, Verification> = {
+export const verifyStep: StepDef<{ stacks: PreparedStack[]; host?: string; earlier?: Verification }, Verification> = {
   name: "verify",
-  async run(deps, r, { stacks: prepared }) {
+  async run(deps, r, { stacks: prepared, host, earlier }) {
     const stacks = stacksToVerify(prepared, deps.config().VERIFY_TIMEOUT);
     const t0 = new Date(deps.clock.now()).toISOString();
     const timeoutMs = Math.max(0, ...stacks.map((s) => s.timeoutMs));
@@ -46,9 +47,10 @@ export const verifyStep: StepDef<{ stacks: PreparedStack[] }, Verification> = {
         ? `Verified: ${rows.filter((x) => x.ok && !x.informational).length} check(s) passed.`
         : `Verification failed${containers.timedOut ? ` (timeout ${Math.round(timeoutMs / 1000)} s)` : ""}: ${bad.map((x) => `${x.stack}/${x.subject} ${x.seen}`).join("; ")}`,
     };
-    deps.store.update(r.id, { verification: v });
+    // Host by host: the record keeps the earlier hosts' rows too.
+    deps.store.update(r.id, { verification: earlier ? mergeVerifications(earlier, v) : v });
     for (const x of rows)
-      r.log(`${x.ok ? "✓" : x.informational ? "·" : "✕"} ${x.stack}/${x.subject} [${x.signal}]: ${x.seen}`, x.ok || x.informational ? "info" : "error");
+      r.log(`${host ? `[${host}] ` : ""}${x.ok ? "✓" : x.informational ? "·" : "✕"} ${x.stack}/${x.subject} [${x.signal}]: ${x.seen}`, x.ok || x.informational ? "info" : "error");
     if (!ok) throw new VerificationFailed(v);
     return v;
   },
