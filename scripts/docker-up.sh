@@ -58,7 +58,9 @@ start_dockerd() {
   $SUDO mkdir -p "$(dirname "$LOG")"
   say "starting dockerd (log: $LOG)"
   # setsid: outlive this script; 9>&-: the daemon must not inherit the lock.
-  $SUDO setsid -f dockerd -H "$HOST" >>"$LOG" 2>&1 </dev/null 9>&-
+  # /24 networks from 10.200.0.0/16: room for 256 Compose projects at once (Docker's default pools
+  # give about 30, which parallel test suites exhaust).
+  $SUDO setsid -f dockerd -H "$HOST" --default-address-pool base=10.200.0.0/16,size=24 >>"$LOG" 2>&1 </dev/null 9>&-
 }
 
 starts=0

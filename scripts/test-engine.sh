@@ -5,8 +5,9 @@
 #                                           from the main engine; print its DOCKER_HOST (unix://…)
 #   bash scripts/test-engine.sh down NAME   leave Swarm, stop it, remove its folder
 #   bash scripts/test-engine.sh host NAME   print its DOCKER_HOST
-# NAME: [a-z0-9-]{1,20}. Root only (dockerd). No bridge or iptables of its own (--bridge none,
-# --iptables=false): user-defined networks (Compose's default network, Swarm overlays) still work.
+# NAME: [a-z0-9-]{1,20}. Root only (dockerd). Its default bridge is a bridge of its own (oe-NAME,
+# 10.222.X.1/24), never docker0: dockerd --bridge none would delete the main engine's docker0. No
+# iptables of its own; user-defined networks (Compose's, Swarm overlays) come from 10.223.0.0/16 in /24s.
 # Idempotent, and safe to run twice at once (flock per NAME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,7 @@ if [[ $cmd == host ]]; then echo "$HOST"; exit 0; fi
 mkdir -p "$ROOT"
 exec 9>"$ROOT.lock"
 flock -w 300 9 || { say "lock timeout for $name"; exit 1; }
+BR=oe-${name:0:12}
 ok() { DOCKER_HOST=$HOST timeout 10 docker info >/dev/null 2>&1; }
 alive() { local p; p=$(cat "$ROOT/docker.pid" 2>/dev/null || true); [[ -n $p && -d /proc/$p ]] && grep -q '^dockerd' "/proc/$p/comm" 2>/dev/null; }
 
@@ -42,6 +44,7 @@ if [[ $cmd == down ]]; then
     { grep -o " $ROOT[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     rm -rf "$ROOT"
   fi
+  ip link del "$BR" 2>/dev/null || true
   rm -f "$ROOT.lock"
   say "$name stopped"; exit 0
 fi
@@ -51,9 +54,15 @@ command -v dockerd >/dev/null || bash scripts/docker-up.sh
 if ! ok; then
   if ! alive; then
     rm -f "$ROOT/docker.pid" "$SOCK"
+    if ! ip link show "$BR" >/dev/null 2>&1; then
+      octet=$(( $(printf '%s' "$name" | cksum | cut -d' ' -f1) % 200 + 20 ))
+      ip link add "$BR" type bridge
+      ip addr add "10.222.$octet.1/24" dev "$BR"
+      ip link set "$BR" up
+    fi
     say "starting engine $name (log: $ROOT/dockerd.log)"
     setsid -f dockerd -H "$HOST" --data-root "$ROOT/data" --exec-root "$ROOT/exec" --pidfile "$ROOT/docker.pid" \
-      --bridge none --iptables=false --ip-masq=false >>"$ROOT/dockerd.log" 2>&1 </dev/null 9>&-
+      --bridge "$BR" --iptables=false --ip-masq=false --default-address-pool base=10.223.0.0/16,size=24 >>"$ROOT/dockerd.log" 2>&1 </dev/null 9>&-
   fi
   for _ in $(seq 1 120); do ok && break; sleep 0.5; done
   ok || { say "engine $name did not answer; last lines of its log:"; tail -n 20 "$ROOT/dockerd.log" >&2; exit 1; }
