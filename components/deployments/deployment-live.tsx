@@ -114,7 +114,7 @@ export function DeploymentLive({ initial, initialLogs }: { initial: Deployment; 
         {d.steps.length ? <StepsBar steps={d.steps} /> : null}
         {d.stacks.length ? (
           <p className="mt-3 text-sm">
-            Stacks: {d.stacks.map((s) => `${s.stack} (${s.change})`).join(", ")}
+            Stacks: {d.stacks.map((s) => `${s.stack} (${s.change}${s.host ? ` on ${s.host}` : ""})`).join(", ")}
           </p>
         ) : null}
         {d.error ? (

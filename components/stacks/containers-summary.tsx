@@ -42,6 +42,21 @@ export async function ContainersSummary() {
           {c.drifted} drifted
         </Link>
       </p>
+      {r.hosts.some((h) => h.status === "down") ? (
+        <ul className="mt-1 space-y-1 text-sm" data-testid="hosts-down">
+          {r.hosts
+            .filter((h) => h.status === "down")
+            .map((h) => (
+              <li key={h.name} className="text-red-800 dark:text-red-300">
+                <span aria-hidden="true">✕ </span>
+                <Link href="/stacks" className="underline-offset-2 hover:underline">
+                  Host {h.name} unreachable: its {h.stacks} stack{h.stacks === 1 ? "" : "s"} cannot be read
+                </Link>
+                ; the other hosts work as usual.
+              </li>
+            ))}
+        </ul>
+      ) : null}
       {problems.length ? (
         <ul className="mt-1 space-y-1 text-sm">
           {problems.slice(0, 6).map((p, i) => (

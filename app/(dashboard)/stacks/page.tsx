@@ -68,6 +68,21 @@ export default async function StacksPage({ searchParams }: { searchParams: Promi
           </ul>
         </Card>
       ) : null}
+      {report.hosts.some((h) => h.status === "down") ? (
+        <Card className="mb-4" title="A Docker host does not answer">
+          <ul className="space-y-1 text-sm" data-testid="hosts-down">
+            {report.hosts
+              .filter((h) => h.status === "down")
+              .map((h) => (
+                <li key={h.name} className="text-red-800 dark:text-red-300">
+                  <span aria-hidden="true">✕ </span>
+                  Host {h.name} unreachable ({h.stacks} stack{h.stacks === 1 ? "" : "s"}): {h.message}
+                </li>
+              ))}
+          </ul>
+          <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">Only its stacks are affected; the page recovers by itself once it answers.</p>
+        </Card>
+      ) : null}
       <nav aria-label="Filter stacks" className="mb-3 flex flex-wrap gap-2 text-sm">
         {[null, ...(Object.keys(FILTERS) as Filter[])].map((f) => (
           <Link
@@ -81,9 +96,9 @@ export default async function StacksPage({ searchParams }: { searchParams: Promi
         ))}
       </nav>
       <Card title={`${shown.length} of ${report.stacks.length} stacks`}>
-        <StacksList stacks={shown} />
+        <StacksList stacks={shown} showHost={report.hosts.length > 1} />
       </Card>
-      {!filter && report.others.length ? <OtherContainers groups={report.others} /> : null}
+      {!filter && report.others.length ? <OtherContainers groups={report.others} showHost={report.hosts.length > 1} /> : null}
     </>
   );
 }

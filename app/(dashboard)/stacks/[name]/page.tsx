@@ -8,6 +8,8 @@ import { CheckUpdatesButton } from "@/components/stacks/check-updates-button";
 import { LogViewer } from "@/components/stacks/log-viewer";
 import { StackTimeline } from "@/components/deployments/stack-timeline";
 import { ServiceTable } from "@/components/stacks/service-table";
+import { HostChip } from "@/components/stacks/host-chip";
+import { multiHost } from "@/lib/docker/hosts";
 import { Card, PageHeader } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/time";
 import { pageCaller } from "@/lib/access/page";
@@ -30,11 +32,12 @@ export default async function StackPage({ params }: { params: Promise<{ name: st
     d = await stackDetail(name);
   } catch (e) {
     if (isAppError(e) && e.code === "not_found") notFound();
+    const down = isAppError(e) ? /: (host \S+ (?:unreachable|not configured))/.exec(e.message)?.[1] : undefined;
     return (
       <>
         <AutoRefresh seconds={10} />
         <PageHeader title={`Stack ${name}`} />
-        <Card title="Containers are not available">
+        <Card title={down ? `${down[0].toUpperCase()}${down.slice(1)}` : "Containers are not available"}>
           <p role="alert" className="text-red-800 dark:text-red-300">
             {isAppError(e) ? e.message : "The stack could not be read; see the server log."}
           </p>
@@ -54,6 +57,7 @@ export default async function StackPage({ params }: { params: Promise<{ name: st
       </p>
       <PageHeader title={`Stack ${s.name}`}>
         <span className="flex flex-wrap items-center gap-2">
+          <HostChip host={s.host} show={multiHost()} />
           <SyncBadge status={s.sync.status} reason={s.sync.reason} />
           <HealthBadge health={s.health} />
           <CheckUpdatesButton stack={s.name} />
