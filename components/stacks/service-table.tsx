@@ -1,6 +1,7 @@
 import { RelativeTime } from "@/components/ui/time";
 import type { ServiceView } from "@/lib/stacks/types";
 import { DriftBadges, HealthBadge, ShortDigest, SyncBadge } from "./badges";
+import { SwarmServiceRuns } from "./swarm-service";
 
 /** Per service: what the release says, what runs, and how they differ. */
 export function ServiceTable({ services }: { services: ServiceView[] }) {
@@ -25,6 +26,7 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
                 {s.desired ? <code className="font-mono text-xs">{s.desired.image ?? "(built)"}</code> : <span className="text-slate-600 dark:text-slate-400">not in the release</span>}
               </td>
               <td className="py-2 pr-3">
+                {s.swarm ? <SwarmServiceRuns swarm={s.swarm} /> : null}
                 {s.containers.length ? (
                   s.containers.map((c) => (
                     <div key={c.id} className="mb-1">
@@ -42,7 +44,7 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
                       </div>
                     </div>
                   ))
-                ) : (
+                ) : s.swarm ? null : (
                   <span className="text-red-800 dark:text-red-300">no container</span>
                 )}
               </td>

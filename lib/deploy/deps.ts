@@ -23,6 +23,7 @@ import { planChanges } from "./plan-changes";
 import { captureServices, planPins, writePinOverride } from "./pins";
 import { previewPlan } from "./preview";
 import { appendLog, getDeploymentRow, historyRows, updateDeployment } from "./store";
+import { swarmDeps } from "./steps/swarm-deps";
 import type { EngineDeps } from "./steps/types";
 import { verifyContainers } from "./verify";
 import { verifyExtras } from "./verify-extras";
@@ -97,5 +98,6 @@ export function engineDeps(): EngineDeps {
     },
     clock: { now: () => Date.now() },
     log: { error: (msg, meta) => logger.error(msg, meta) },
+    swarm: swarmDeps(),
   };
 }

@@ -55,7 +55,8 @@ export async function assertLogsReadable(ref: string, host: string = LOCAL_HOST)
   const id = info.Id;
   if (ownContainerIds().some((own) => id.startsWith(own)))
     throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} is Oresi's own container.`);
-  const project = info.Config?.Labels?.["com.docker.compose.project"] ?? "";
+  // A Swarm stack's task containers carry the stack's name in com.docker.stack.namespace instead.
+  const project = info.Config?.Labels?.["com.docker.compose.project"] ?? info.Config?.Labels?.["com.docker.stack.namespace"] ?? "";
   if (!project) throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} was not started by Compose (no project label).`);
   const dir = config().stacksDir;
   let isStack = false;

@@ -10,6 +10,7 @@ import { desiredStacks, type DesiredStack } from "./desired";
 import { buildStacks, type DriftInput } from "./drift";
 import { HEALTH_STATUSES, SYNC_STATUSES } from "./status-model";
 import type { HealthStatus, ProjectGroup, StacksReport, StackView, SyncStatus } from "./types";
+import { applySwarmStacks } from "./swarm";
 import { lastChecks } from "./updates";
 
 // The Stacks model: desired state (cached per commit) + one container list + one image list
@@ -127,6 +128,8 @@ async function compute(): Promise<StacksReport> {
   const details = peekDetails(inStacks.map((c) => c.id));
   const remote = lastChecks();
   const built = buildPerHost(desired.stacks, lists, { details, remote, monitors });
+  // Swarm stacks: their services (replicas, tasks) instead of Compose containers.
+  await applySwarmStacks(desired.stacks, built, monitors);
   // Compose's refusal can quote values from the files: masked before any viewer sees it.
   const stacks = built.stacks.map((s) => (s.desiredError ? { ...s, desiredError: maskText(s.desiredError) } : s));
   const others = built.others;

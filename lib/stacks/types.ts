@@ -58,10 +58,31 @@ export interface ServiceView {
   health: HealthState;
   /** Docker's health check, worst of its containers (starting, healthy, unhealthy; null: none). */
   healthcheck: Health;
+  /** A service of a Swarm stack: what its spec and tasks say (containers holds its task containers on the host read). */
+  swarm?: SwarmServiceInfo;
+}
+
+/** A Swarm service (lib/stacks/swarm-view.ts): the spec's image and digest, replicas, the update, the latest tasks. */
+export interface SwarmServiceInfo {
+  id: string;
+  /** Docker's name: <stack>_<service>. */
+  fullName: string;
+  mode: "replicated" | "global";
+  replicas: { running: number; desired: number };
+  image: string;
+  /** The digest the spec pins (sha256:…), when Swarm resolved the image on a registry. */
+  digest: string | null;
+  update: { state: string; message: string } | null;
+  /** Newest first. */
+  tasks: { id: string; slot: number | null; nodeId: string | null; state: string; desiredState: string; error: string | null; message: string; createdAt: string; current: boolean }[];
+  /** In a few words: "2/2 running, update completed". */
+  seen: string;
 }
 
 export interface StackView {
   name: string;
+  /** A Docker Swarm stack (x-oresi.mode: swarm, or detected); absent: a Compose stack. */
+  kind?: "compose" | "swarm";
   /** The Docker host it runs on (x-oresi.host; `local` by default). Always set in the stacks report. */
   host?: string;
   /** Its host did not answer ("host nas unreachable") or is not configured: nothing is known of what runs. */

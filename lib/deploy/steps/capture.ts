@@ -1,6 +1,7 @@
 import type { ChangePlan } from "../plan-changes";
 import { deployedChain } from "../plan";
 import type { ServiceImage } from "../types";
+import { captureSwarmStacks } from "./swarm";
 import type { EngineDeps, PreparedStack } from "./types";
 
 /**
@@ -17,8 +18,9 @@ export async function captureStep(deps: EngineDeps, { plan, stacks }: { plan: Ch
     refs,
     new Map(stacks.map((p) => [p.name, p.host ?? "local"])),
   );
+  const swarm = await captureSwarmStacks(deps, stacks);
   const chain = deployedChain(deps.store.history());
   const current = chain[chain.length - 1]?.services ?? [];
   const kept = current.filter((s) => !changed.has(s.stack) && plan.target.stacks.some((t) => t.name === s.stack));
-  return [...kept, ...fresh].sort((a, b) => `${a.stack}/${a.service}`.localeCompare(`${b.stack}/${b.service}`));
+  return [...kept, ...fresh, ...swarm].sort((a, b) => `${a.stack}/${a.service}`.localeCompare(`${b.stack}/${b.service}`));
 }

@@ -5,6 +5,7 @@ import type { Sha } from "../../git/refs";
 import type { ConfigPart } from "../../stacks/desired";
 import type { ChangePlan } from "../plan-changes";
 import type { Pin } from "../pins";
+import { prepareSwarmStacks } from "./swarm";
 import type { EngineDeps, PreparedStack, Run, StepDef } from "./types";
 
 /**
@@ -119,6 +120,8 @@ export const preflightStep: StepDef<{ sha: Sha; plan: ChangePlan; work: string }
       for (const u of r.unreachable)
         r.log(`Host ${u.host} unreachable (${u.reason}): ${u.stacks.join(", ")} cannot be rolled back now; rolling back the other hosts.`, "error");
     }
+    // Swarm stacks (x-oresi.mode: swarm): their interpolated files checked now, deployed by `docker stack deploy`.
+    await prepareSwarmStacks(deps, r, { sha, plan, work, stacks: out, problems });
     if (problems.length) {
       for (const p of problems) r.log(p, "error");
       throw new AppError("preflight_failed", `Pre-flight failed, nothing running was touched: ${problems.join("; ")}`, { problems });

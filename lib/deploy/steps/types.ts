@@ -3,6 +3,7 @@
 import type { Config } from "../../config";
 import type { ContainerInfo, ImageInfo } from "../../docker/types";
 import type { XOresi } from "../../docker/x-oresi";
+import type { ModeDecision, StackFile, StackKind, SwarmService } from "../../docker/swarm-model";
 import type { StackFiles } from "../../git/read";
 import type { Sha } from "../../git/refs";
 import type { FetchResult } from "../../git/remote";
@@ -107,6 +108,8 @@ export interface EngineDeps {
   };
   clock: { now(): number };
   log: { error(msg: string, meta: Record<string, unknown>): void };
+  /** Swarm stacks (./swarm.ts); absent: every stack is a Compose stack, and x-oresi.mode: swarm is refused. */
+  swarm?: SwarmDeps;
 }
 
 /** A stack the pre-flight prepared: what `up` runs and `verify` checks. */
@@ -116,6 +119,8 @@ export interface PreparedStack extends StackRef {
   settings: XOresi;
   /** Extra compose files (exact-release pins). */
   overrides: string[];
+  /** A Swarm stack (./swarm.ts): `docker stack deploy` on its host instead of `compose up`. */
+  swarm?: SwarmPrepared;
 }
 
 /** One deployment's run, as the steps see it. */
@@ -142,4 +147,29 @@ export interface StepDef<I, O> {
   name: StepName;
   run(deps: EngineDeps, r: Run, input: I): Promise<O>;
   detail?(out: O, r: Run): string | undefined;
+}
+
+/** What the engine needs for Swarm stacks (lib/docker/swarm.ts on the stack's host; real ones in ./swarm-deps.ts). */
+export interface SwarmDeps {
+  /** x-oresi of the compose file in a stack folder (defaults when there is none). */
+  settingsIn(dir: string): XOresi;
+  /** The host a stack runs on (x-oresi.host; unknown → preflight_failed). */
+  hostOf(settings: XOresi, stack: string): string;
+  kind(stack: string, declared: StackKind | undefined, host: string): Promise<ModeDecision>;
+  /** Compose's interpolated config of the stack folder (+ override files), adapted for stack deploy, written to `out`. */
+  writeFile(stack: { name: string; dir: string }, out: string, opts: { host: string; overrides: string[]; signal: AbortSignal }): Promise<StackFile>;
+  deploy(stack: string, file: string, opts: { host: string; onLine: (l: string) => void; signal: AbortSignal }): Promise<void>;
+  remove(stack: string, opts: { host: string; onLine: (l: string) => void; signal: AbortSignal }): Promise<void>;
+  /** The stack's services, read fresh. */
+  services(stack: string, host: string): Promise<SwarmService[]>;
+  errorLines(serviceId: string, since: Date, opts: { host: string; signal: AbortSignal }): Promise<{ lines: number; errors: number; samples: { text: string }[] }>;
+  imageInspect(ref: string, host: string): Promise<ImageInfo | null>;
+}
+
+/** What a prepared Swarm stack carries besides a Compose one. */
+export interface SwarmPrepared {
+  host: string;
+  /** The file `docker stack deploy` gets (in the deployment's work folder). */
+  file: string;
+  reason: string;
 }

@@ -1,5 +1,6 @@
 import { comparePreview } from "../preview-plan";
 import { eachLimited } from "./each-limited";
+import { swarmDown, swarmUp } from "./swarm";
 import type { EngineDeps, PreparedStack, Run, StepDef } from "./types";
 
 /**
@@ -14,11 +15,16 @@ export const upStep: StepDef<{ stacks: PreparedStack[]; host?: string; outcome?:
     // With several hosts, every line says which host it is about (lib/deploy/steps/by-host.ts).
     const tag = (s: PreparedStack) => (host ? `[${s.host ?? host}] ` : "");
     for (const s of stacks.filter((x) => x.change === "removed")) {
+      if (s.swarm) {
+        await swarmDown(deps, r, { ...s, swarm: s.swarm });
+        continue;
+      }
       r.log(`${tag(s)}${s.name}: removed in ${r.to}; compose down (volumes kept).`);
       await deps.compose.down(s, { onLine: (l) => r.log(`${tag(s)}${s.name} | ${l}`, "stdout"), signal: r.signal });
     }
     const ups = stacks.filter((x) => x.change !== "removed");
     await eachLimited(ups, deps.config().DEPLOY_PARALLEL, async (s) => {
+      if (s.swarm) return swarmUp(deps, r, { ...s, swarm: s.swarm });
       await deps.compose.up(s, {
         files: s.overrides,
         onLine: (l) => r.log(`${tag(s)}${s.name} | ${l}`, "stdout"),
@@ -44,7 +50,9 @@ async function recordPreviewOutcome(deps: EngineDeps, r: Run, stacks: PreparedSt
     .flat()
     .filter((c) => c.project && names.has(c.project) && c.service && !c.oneoff)
     .map((c) => ({ stack: c.project!, service: c.service!, created: c.created }));
-  const outcome = comparePreview(pv, observed, upStartedMs);
+  // Swarm stacks have no Compose containers to compare with: the preview of theirs is advisory only.
+  const swarm = new Set(stacks.filter((x) => x.swarm).map((x) => x.name));
+  const outcome = comparePreview({ stacks: pv.stacks.filter((x) => !swarm.has(x.stack)) }, observed, upStartedMs);
   deps.store.update(r.id, { preview: { ...pv, outcome } });
   r.log(
     outcome.matched ? "What happened matched the preview." : `What happened differs from the preview: ${outcome.mismatches.join("; ")}.`,

@@ -1,5 +1,6 @@
 import type { Verification, VerificationRow } from "../types";
 import type { StackToVerify } from "../verify";
+import { swarmStackNames, verifySwarmStacks } from "./swarm";
 import type { PreparedStack, StepDef } from "./types";
 import { mergeVerifications } from "./merge-verification";
 
@@ -27,14 +28,18 @@ export const verifyStep: StepDef<{ stacks: PreparedStack[]; host?: string; earli
     const stacks = stacksToVerify(prepared, deps.config().VERIFY_TIMEOUT);
     const t0 = new Date(deps.clock.now()).toISOString();
     const timeoutMs = Math.max(0, ...stacks.map((s) => s.timeoutMs));
+    // Swarm stacks: their services converge (./swarm.ts), beside the containers of the Compose stacks.
+    const swarmNames = swarmStackNames(prepared);
+    const swarmRun = verifySwarmStacks(deps, r, stacks, prepared);
     const containers = stacks.length
       ? await deps.verify.containers(
-          stacks.filter((s) => s.settings.verify.health),
+          stacks.filter((s) => s.settings.verify.health && !swarmNames.has(s.stack)),
           { since: r.startedMs, onProgress: (l) => r.log(l), signal: r.signal },
         )
       : { ok: true, rows: [] as VerificationRow[], timedOut: false };
     const extras = await deps.verify.extras(stacks, { since: new Date(r.startedMs), log: (l, s) => r.log(l, s), signal: r.signal });
-    const rows = [...containers.rows, ...extras.rows];
+    const swarm = await swarmRun;
+    const rows = [...containers.rows, ...swarm.rows, ...extras.rows];
     const ok = rows.every((x) => x.ok || x.informational);
     const bad = rows.filter((x) => !x.ok && !x.informational);
     const v: Verification = {
@@ -45,7 +50,7 @@ export const verifyStep: StepDef<{ stacks: PreparedStack[]; host?: string; earli
       rows,
       summary: ok
         ? `Verified: ${rows.filter((x) => x.ok && !x.informational).length} check(s) passed.`
-        : `Verification failed${containers.timedOut ? ` (timeout ${Math.round(timeoutMs / 1000)} s)` : ""}: ${bad.map((x) => `${x.stack}/${x.subject} ${x.seen}`).join("; ")}`,
+        : `Verification failed${containers.timedOut || swarm.timedOut ? ` (timeout ${Math.round(timeoutMs / 1000)} s)` : ""}: ${bad.map((x) => `${x.stack}/${x.subject} ${x.seen}`).join("; ")}`,
     };
     // Host by host: the record keeps the earlier hosts' rows too.
     deps.store.update(r.id, { verification: earlier ? mergeVerifications(earlier, v) : v });
