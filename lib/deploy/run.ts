@@ -68,6 +68,21 @@ function formatMs(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
+/** DEPLOY_TIMEOUT: abort the deployment's context once `ms` have passed (0: no bound). Returns the cancel. */
+function deadline(ctx: BoundedContext, ms: number): () => void {
+  if (ms <= 0) return () => undefined;
+  const timer = setTimeout(() => {
+    ctx.log(`DEPLOY_TIMEOUT (${formatMs(ms)}) reached: stopping this deployment.`, "error");
+    ctx.abort.abort(
+      new AppError(
+        "timeout",
+        `The deployment did not finish within DEPLOY_TIMEOUT (${formatMs(ms)}) and was stopped: see the log for the step that hung, or raise DEPLOY_TIMEOUT.`,
+      ),
+    );
+  }, ms);
+  return () => clearTimeout(timer);
+}
+
 function finish(deps: EngineDeps, id: string, patch: DeploymentPatch): Deployment {
   const d = deps.store.update(id, patch)!;
   deps.events.finished(d);
@@ -101,19 +116,7 @@ export async function runChain(id: string, opts: RunOptions, deps: EngineDeps): 
 /** One deployment, its steps in order. Frees the lock at the end unless it handed it to a follow-up. */
 export async function runOnce(id: string, opts: RunOptions, deps: EngineDeps): Promise<RunOutcome> {
   const ctx = new BoundedContext(id, deps.store);
-  const c = deps.config();
-  const timer =
-    c.DEPLOY_TIMEOUT > 0
-      ? setTimeout(() => {
-          ctx.log(`DEPLOY_TIMEOUT (${formatMs(c.DEPLOY_TIMEOUT)}) reached: stopping this deployment.`, "error");
-          ctx.abort.abort(
-            new AppError(
-              "timeout",
-              `The deployment did not finish within DEPLOY_TIMEOUT (${formatMs(c.DEPLOY_TIMEOUT)}) and was stopped: see the log for the step that hung, or raise DEPLOY_TIMEOUT.`,
-            ),
-          );
-        }, c.DEPLOY_TIMEOUT)
-      : null;
+  const stopDeadline = deadline(ctx, deps.config().DEPLOY_TIMEOUT);
   const r: Run = {
     id,
     deployment: ctx.get(),
@@ -167,7 +170,7 @@ export async function runOnce(id: string, opts: RunOptions, deps: EngineDeps): P
     // With a follow-up the failed deployment is finalized by runChain, after its rollback.
     return followUp ? { deployment: d, followUp } : { deployment: finish(deps, id, {}), followUp: null };
   } finally {
-    if (timer) clearTimeout(timer);
+    stopDeadline();
     if (work) deps.fs.remove(work);
     if (!followUp) deps.store.releaseLock(id);
   }
