@@ -70,7 +70,7 @@ COPY --from=builder --chown=node:node /app/intents ./intents
 # npm run hash-password without Node on the host: docker run --rm -it <image> node scripts/hash-password.mjs
 COPY --from=builder --chown=node:node /app/scripts/hash-password.mjs ./scripts/hash-password.mjs
 
-# MALLOC_ARENA_MAX and --max-semi-space-size: as scripts/server-runtime.json (an idle server stays small).
+# MALLOC_ARENA_MAX and the node flags: as scripts/server-runtime.json (an idle server stays small).
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     MALLOC_ARENA_MAX=2 \
@@ -91,4 +91,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--max-semi-space-size=1", "server.js"]
+CMD ["node", "--max-semi-space-size=1", "--optimize-for-size", "--single-threaded-gc", "--flush-baseline-code", "server.js"]

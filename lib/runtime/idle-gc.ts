@@ -6,14 +6,17 @@ import { singleton } from "../singleton";
 
 // V8 keeps the heap it grew to under load for as long as the process lives: nothing tells it
 // the server has gone quiet. When the process has used almost no CPU for a while, collect
-// garbage a few times (ageing out bytecode of pages nobody opens), then wait for the next
+// garbage a few times (ageing out the code of pages nobody opens), then wait for the next
 // burst of work. Costs nothing while busy; a collection of a quiet ~60 MB heap takes ~30 ms.
 
 const CHECK_MS = 5_000;
 /** CPU share below which the process counts as idle. */
 const IDLE_SHARE = 0.02;
-/** Collections per quiet spell (V8 flushes bytecode unused for a few collections). */
-const ROUNDS = 4;
+/**
+ * Collections per quiet spell: V8 flushes the bytecode (and, with --flush-baseline-code, the
+ * baseline code) of a function not run for --bytecode-old-age (5) full collections; one more for margin.
+ */
+const ROUNDS = 6;
 
 export function startIdleGc(): void {
   const state = singleton("runtime.idleGc", () => ({ started: false }));
