@@ -1,14 +1,10 @@
 import path from "node:path";
 import { spawn } from "node:child_process";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeFile, createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import { reloadConfig } from "../config";
-import { closeDb } from "../db";
-import { invalidateRepoState } from "../git/state";
 import { getDeploymentRow, logsOf } from "./store";
 import { lockHolder } from "./lock";
-import { upAll } from "./testing";
 
 const root = path.resolve(__dirname, "..", "..");
 let repo: StacksRepo;
@@ -24,18 +20,11 @@ function child(args: string[]) {
 
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "crash" });
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  env = { STACKS_DIR: repo.dir, DATA_DIR: makeTempDir("crash-data"), VERIFY_TIMEOUT: "20s", INTENTS_DIR: path.join(root, "intents") };
-  closeDb();
-  Object.assign(process.env, env);
-  reloadConfig();
-  invalidateRepoState();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  env = { VERIFY_TIMEOUT: "20s", INTENTS_DIR: path.join(root, "intents") };
+  env.DATA_DIR = await setUpStacksRepo(repo, { data: "crash-data", env });
+  env.STACKS_DIR = repo.dir;
 });
-afterAll(() => {
-  closeDb();
-  repo?.cleanup();
-});
+afterAll(() => tearDownStacksRepo(repo));
 
 describe("crash in the middle of a rollout", () => {
   it("SIGKILL mid-rollout, then start-up: the deployment reads interrupted and the lock is free", async () => {

@@ -1,45 +1,23 @@
 import fs from "node:fs";
 import path from "node:path";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import { reloadConfig } from "../config";
-import { closeDb, db } from "../db";
-import type { Caller } from "../access/caller";
-import { invalidateContainers, listContainers } from "../docker/containers";
-import { invalidateRepoState } from "../git/state";
+import { db } from "../db";
 import { startDeployment, getDeployment, rollbackPlan, isDeploying } from "./start";
 import { logsOf } from "./store";
 import { holdOf, liftHold } from "./holds";
-import { upAll, waitFinished } from "./testing";
+import { waitFinished, TEST_OPERATOR as operator, TEST_ADMIN as admin, runningContainers as running } from "./testing";
 import { stackTimeline } from "./timeline";
 
-const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
-const admin: Caller = { kind: "user", name: "alice", role: "admin", ip: "127.0.0.1" };
 
 let repo: StacksRepo;
 
-async function running(stack: string) {
-  invalidateContainers();
-  return (await listContainers()).filter((c) => c.project === stack && c.state === "running");
-}
-
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "dep", broken: true });
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  closeDb();
-  process.env.STACKS_DIR = repo.dir;
-  process.env.DATA_DIR = makeTempDir("deploy-data");
-  process.env.VERIFY_TIMEOUT = "20s";
-  process.env.AUTO_ROLLBACK = "true";
-  reloadConfig();
-  invalidateRepoState();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  await setUpStacksRepo(repo, { data: "deploy-data", env: { VERIFY_TIMEOUT: "20s", AUTO_ROLLBACK: "true" } });
 });
-afterAll(() => {
-  closeDb();
-  repo?.cleanup();
-});
+afterAll(() => tearDownStacksRepo(repo));
 
 describe("deployment engine (real git, real engine)", () => {
   it("adopts the work tree's release, then rolls out a good release and verifies it", async () => {

@@ -2,38 +2,19 @@
 // pulls, recorded digests, and a rollback that runs the old digest after its tag was moved.
 import fs from "node:fs";
 import path from "node:path";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
+import { sh, startRegistry, type Registry } from "@/test/fixtures/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeFile, createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import { freePort } from "@/e2e/fixtures/server";
-import { reloadConfig } from "../config";
-import { closeDb } from "../db";
-import type { Caller } from "../access/caller";
 import { invalidateContainers, listContainers } from "../docker/containers";
-import { invalidateRepoState } from "../git/state";
 import { startDeployment } from "./start";
 import { logsOf } from "./store";
-import { upAll, waitFinished } from "./testing";
+import { waitFinished, TEST_OPERATOR as operator } from "./testing";
 
-const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
-const sh = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-let registry: ChildProcess;
+let registry: Registry;
 let repo: StacksRepo;
 let ref = "";
 let dataDir = "";
-
-async function waitHttp(url: string) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${url} did not answer`);
-}
 
 function digestOf(image: string, repository: string): string {
   const digests = JSON.parse(sh("image", "inspect", "-f", "{{json .RepoDigests}}", image)) as string[];
@@ -41,12 +22,8 @@ function digestOf(image: string, repository: string): string {
 }
 
 beforeAll(async () => {
-  const tmp = makeTempDir("registry");
-  const port = await freePort();
-  fs.writeFileSync(path.join(tmp, "config.yml"), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${tmp}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-  registry = spawn("docker-registry", ["serve", path.join(tmp, "config.yml")], { stdio: "ignore" });
-  await waitHttp(`http://127.0.0.1:${port}/v2/`);
-  ref = `127.0.0.1:${port}/oresitest/web:stable`;
+  registry = await startRegistry();
+  ref = `127.0.0.1:${registry.port}/oresitest/web:stable`;
   sh("tag", "oresi-test/web:1.0.0", ref);
   sh("push", ref);
 
@@ -56,18 +33,11 @@ beforeAll(async () => {
   repo.tag("v1.0.0");
   repo.commit({ [`${reg}/.env`]: "APP_MODE=two\n" }, "reg: mode two");
   repo.tag("v1.1.0");
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  closeDb();
-  dataDir = makeTempDir("exact-data");
-  Object.assign(process.env, { STACKS_DIR: repo.dir, DATA_DIR: dataDir, VERIFY_TIMEOUT: "20s" });
-  reloadConfig();
-  invalidateRepoState();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  dataDir = await setUpStacksRepo(repo, { data: "exact-data", env: { VERIFY_TIMEOUT: "20s" } });
 });
 afterAll(() => {
-  closeDb();
-  repo?.cleanup();
-  registry?.kill("SIGTERM");
+  tearDownStacksRepo(repo);
+  registry?.stop();
   try {
     sh("rmi", ref);
   } catch {

@@ -4,34 +4,21 @@
 import fs from "node:fs";
 import path from "node:path";
 import { spawn } from "node:child_process";
+import { setEnv } from "@/test/fixtures/env";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeFile, createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import type { Caller } from "../access/caller";
-import { reloadConfig } from "../config";
-import { closeDb, db } from "../db";
-import { invalidateContainers, listContainers } from "../docker/containers";
+import { db } from "../db";
 import { checkoutDetached, invalidateRepoState } from "../git/state";
 import { ACTION_IMPL } from "../intents/actions";
 import { holdOf, liftHold } from "./holds";
 import { acquireAndInsert, lockHolder } from "./lock";
 import { getDeployment, startDeployment } from "./start";
 import { getDeploymentRow, logsOf, updateDeployment } from "./store";
-import { upAll, waitFinished } from "./testing";
+import { waitFinished, TEST_OPERATOR as operator, TEST_ADMIN as admin, runningContainers as running } from "./testing";
 
 const root = path.resolve(__dirname, "..", "..");
-const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
-const admin: Caller = { kind: "user", name: "alice", role: "admin", ip: "127.0.0.1" };
 let repo: StacksRepo;
-
-async function running(stack: string) {
-  invalidateContainers();
-  return (await listContainers()).filter((c) => c.project === stack && c.state === "running");
-}
-function setEnv(vars: Record<string, string>) {
-  Object.assign(process.env, vars);
-  reloadConfig();
-}
 
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "faults", broken: true });
@@ -43,16 +30,9 @@ beforeAll(async () => {
   );
   up.tag("v1.4.0");
   repo.git("fetch", "-q", "--tags", "origin");
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  closeDb();
-  setEnv({ STACKS_DIR: repo.dir, DATA_DIR: makeTempDir("faults-data"), VERIFY_TIMEOUT: "20s", AUTO_ROLLBACK: "true", DEPLOY_TIMEOUT: "30m", INTENTS_DIR: path.join(root, "intents") });
-  invalidateRepoState();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  await setUpStacksRepo(repo, { data: "faults-data", env: { VERIFY_TIMEOUT: "20s", AUTO_ROLLBACK: "true", DEPLOY_TIMEOUT: "30m", INTENTS_DIR: path.join(root, "intents") } });
 });
-afterAll(() => {
-  closeDb();
-  repo?.cleanup();
-});
+afterAll(() => tearDownStacksRepo(repo));
 
 describe("faults during a rollout", () => {
   it("restart-stack holds the deploy lock: a rollout meanwhile gets 409 naming it; the lock is freed, also after a failed restart", async () => {

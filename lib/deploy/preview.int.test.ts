@@ -2,25 +2,20 @@
 // record saying afterwards that it happened so. Compared with the hand procedure's hashes.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { saveEnv } from "@/test/fixtures/env";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
 import { testRequest } from "@/lib/access/testing";
 import { GET as previewGET } from "@/app/api/deployments/preview/route";
-import type { Caller } from "../access/caller";
-import { reloadConfig } from "../config";
-import { closeDb } from "../db";
 import { invalidateContainers, listContainers } from "../docker/containers";
-import { invalidateRepoState } from "../git/state";
-import { invalidateReleases } from "../git/tags";
 import { previewDeployment } from "./preview";
 import { startDeployment } from "./start";
-import { upAll, waitFinished } from "./testing";
+import { waitFinished, TEST_OPERATOR as operator } from "./testing";
 
-const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
 const KEY = "preview-test-key-0123456789abcdef";
 let repo: StacksRepo;
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 
 async function containerOf(stack: string) {
   invalidateContainers();
@@ -36,19 +31,11 @@ beforeAll(async () => {
   // v1.3.0 changes only the api stack's environment (APP_MODE comes from its .env).
   repo.commit({ [`${repo.stack("api")}/.env`]: "API_TOKEN=tok-abcdef123456\nAPP_MODE=debug\n" }, "api: debug mode");
   repo.tag("v1.3.0");
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  closeDb();
-  Object.assign(process.env, { STACKS_DIR: repo.dir, DATA_DIR: makeTempDir("preview-data"), VERIFY_TIMEOUT: "20s", CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" });
-  reloadConfig();
-  invalidateRepoState();
-  invalidateReleases();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  await setUpStacksRepo(repo, { data: "preview-data", env: { VERIFY_TIMEOUT: "20s", CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" } });
 });
 afterAll(() => {
-  closeDb();
-  repo?.cleanup();
-  process.env = saved;
-  reloadConfig();
+  tearDownStacksRepo(repo);
+  restoreEnv();
 });
 
 describe("rollout preview (real git, real engine)", () => {

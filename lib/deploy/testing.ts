@@ -1,6 +1,8 @@
 // Helpers shared by the deployment engine's integration tests and benches (real git, real engine).
 import path from "node:path";
+import type { Caller } from "../access/caller";
 import { composeUp } from "../docker/compose";
+import { invalidateContainers, listContainers } from "../docker/containers";
 import { stacksInTree, treeAt } from "../git/read";
 import type { Sha } from "../git/refs";
 import { lockHolder } from "./lock";
@@ -23,4 +25,14 @@ export async function waitFinished(id: string, timeoutMs = 60_000, pollMs = 100)
     if (Date.now() > end) throw new Error(`deployment ${id} did not finish in ${timeoutMs} ms: ${JSON.stringify(d?.status)}`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
+}
+
+/** The people the deployment tests act as. */
+export const TEST_OPERATOR: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
+export const TEST_ADMIN: Caller = { kind: "user", name: "alice", role: "admin", ip: "127.0.0.1" };
+
+/** The running containers of a compose project, read afresh from the engine. */
+export async function runningContainers(project: string) {
+  invalidateContainers();
+  return (await listContainers()).filter((c) => c.project === project && c.state === "running");
 }

@@ -6,24 +6,21 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync, spawnSync } from "node:child_process";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import { reloadConfig } from "../config";
-import { closeDb } from "../db";
-import type { Caller } from "../access/caller";
 import { invalidateContainers, listContainers } from "./containers";
 import { composeConfig, detectCompose } from "./compose";
 import { invalidateRepoState } from "../git/state";
 import { startDeployment } from "../deploy/start";
 import { logsOf } from "../deploy/store";
-import { upAll, waitFinished } from "../deploy/testing";
+import { waitFinished, TEST_OPERATOR as operator } from "../deploy/testing";
 import { invalidateStacksReport, stacksReport } from "../stacks/report";
 import { exportStackAt, stacksInTree, treeAt } from "../git/read";
 import type { Sha } from "../git/refs";
 import { imagesAt, summarizePairs } from "../releases/summary";
 
-const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
 const sh = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 const v2 = spawnSync("docker", ["compose", "version"], { stdio: "ignore" }).status === 0;
 
@@ -102,17 +99,11 @@ beforeAll(async () => {
     "every stack changes",
   );
   repo.tag("v1.1.0");
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  closeDb();
-  Object.assign(process.env, { STACKS_DIR: repo.dir, DATA_DIR: makeTempDir("cfiles-data"), VERIFY_TIMEOUT: "30s", AUTO_ROLLBACK: "false" });
-  reloadConfig();
-  invalidateRepoState();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  await setUpStacksRepo(repo, { data: "cfiles-data", env: { VERIFY_TIMEOUT: "30s", AUTO_ROLLBACK: "false" } });
 }, 180_000);
 
 afterAll(() => {
-  closeDb();
-  repo?.cleanup();
+  tearDownStacksRepo(repo);
   try {
     sh("rmi", moving);
   } catch {

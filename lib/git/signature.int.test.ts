@@ -4,16 +4,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
+import { saveEnv } from "@/test/fixtures/env";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, GIT_ENV, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
 import { reloadConfig } from "../config";
-import { closeDb, db } from "../db";
-import type { Caller } from "../access/caller";
-import { invalidateRepoState } from "./state";
+import { db } from "../db";
 import { invalidateReleases } from "./tags";
 import { startDeployment } from "../deploy/start";
-import { upAll, waitFinished } from "../deploy/testing";
+import { waitFinished, TEST_OPERATOR as operator, TEST_ADMIN as admin } from "../deploy/testing";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { ReleaseList } from "@/components/releases/release-list";
@@ -23,9 +22,7 @@ import { testRequest } from "../access/testing";
 import { POST as deploymentsPOST } from "@/app/api/deployments/route";
 import { parseSigners, releaseSignatures, signatureBadges, tagSignature } from "./signature";
 
-const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
-const admin: Caller = { kind: "user", name: "alice", role: "admin", ip: "127.0.0.1" };
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 let repo: StacksRepo;
 let keys: string;
 let gnupg: string;
@@ -77,28 +74,17 @@ beforeAll(async () => {
   const forgedSha = git("hash-object", "-t", "tag", "-w", path.join(keys, "forged"));
   git("update-ref", "refs/tags/v1.1.6", forgedSha);
 
-  closeDb();
-  process.env.GNUPGHOME = gnupg;
-  process.env.STACKS_DIR = repo.dir;
-  process.env.DATA_DIR = makeTempDir("sig-data");
-  process.env.VERIFY_TIMEOUT = "20s";
-  process.env.RELEASE_SIGNERS = `${allowed},${aliceFpr}`;
-  reloadConfig();
-  invalidateRepoState();
-  invalidateReleases();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  await setUpStacksRepo(repo, { data: "sig-data", at: null, env: { GNUPGHOME: gnupg, VERIFY_TIMEOUT: "20s", RELEASE_SIGNERS: `${allowed},${aliceFpr}` } });
 }, 120_000);
 
 afterAll(() => {
-  closeDb();
+  tearDownStacksRepo(repo);
   try {
     execFileSync("gpgconf", ["--kill", "gpg-agent"], { env: { ...process.env, GNUPGHOME: gnupg } });
   } catch {
     /* no agent started */
   }
-  process.env = saved;
-  reloadConfig();
-  repo?.cleanup();
+  restoreEnv();
   fs.rmSync(keys, { recursive: true, force: true });
 });
 

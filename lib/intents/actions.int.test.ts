@@ -3,13 +3,13 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { NextRequest } from "next/server";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { makeTempDir } from "@/e2e/fixtures/sandbox";
 import { reloadConfig } from "../config";
-import { closeDb, db } from "../db";
+import { db } from "../db";
 import { invalidateContainers, listContainers } from "../docker/containers";
-import { invalidateRepoState } from "../git/state";
 import { getDeployment } from "../deploy";
 import { upAll, waitFinished } from "../deploy/testing";
 import { resetSingleton } from "../singleton";
@@ -50,25 +50,22 @@ async function webImage() {
 
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "intact" });
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  closeDb();
-  process.env.STACKS_DIR = repo.dir;
-  process.env.DATA_DIR = makeTempDir("intents-data");
-  process.env.INTENTS_DIR = path.resolve(__dirname, "..", "..", "intents");
-  process.env.CHATOPS_API_KEY = KEY;
-  process.env.CHATOPS_API_ROLE = "operator";
-  process.env.PUBLIC_URL = "https://oresi.example.test";
-  process.env.VERIFY_TIMEOUT = "20s";
-  process.env.SYNC_POLICY = "notify";
-  reloadConfig();
-  invalidateRepoState();
+  await setUpStacksRepo(repo, {
+    data: "intents-data",
+    env: {
+      INTENTS_DIR: path.resolve(__dirname, "..", "..", "intents"),
+      CHATOPS_API_KEY: KEY,
+      CHATOPS_API_ROLE: "operator",
+      PUBLIC_URL: "https://oresi.example.test",
+      VERIFY_TIMEOUT: "20s",
+      SYNC_POLICY: "notify",
+    },
+    up: false,
+  });
   reloadIntents();
   await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
 });
-afterAll(() => {
-  closeDb();
-  repo?.cleanup();
-});
+afterAll(() => tearDownStacksRepo(repo));
 
 describe("default intents on real git and Docker", () => {
   it("rollout: 202 {id,url}, the release runs, the run is audited with the deployment", async () => {

@@ -1,5 +1,6 @@
 // Oresi against a local server replaying the responses of a real Uptime Kuma 2.5.3,
 // both ways (status page, /metrics), and each fault: down, slow, HTML, malformed JSON.
+import { resetKumaServer, stopKuma, setKumaEnv } from "@/test/fixtures/kuma";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startKumaServer, type KumaFixtureServer } from "@/e2e/fixtures/kuma-server";
 import { reloadConfig } from "../config";
@@ -9,26 +10,14 @@ import { kumaDependency, kumaStatus } from "./status";
 let kuma: KumaFixtureServer;
 
 function configure(env: { page?: boolean; metrics?: boolean; key?: string; timeout?: string }) {
-  process.env.KUMA_URL = kuma.url;
-  process.env.KUMA_STATUS_PAGE = env.page ? "homelab" : "";
-  process.env.KUMA_API_KEY = env.metrics ? (env.key ?? kuma.apiKey) : "";
-  process.env.KUMA_TIMEOUT = env.timeout ?? "2s";
-  reloadConfig();
-  resetKumaCache();
+  setKumaEnv({ url: kuma.url, page: env.page ? "homelab" : "", key: env.metrics ? (env.key ?? kuma.apiKey) : "", timeout: env.timeout ?? "2s" });
 }
 
 beforeAll(async () => {
   kuma = await startKumaServer({ slowMs: 1500 });
 });
-afterAll(async () => {
-  await kuma.stop();
-  for (const k of ["KUMA_URL", "KUMA_STATUS_PAGE", "KUMA_API_KEY", "KUMA_TIMEOUT"]) delete process.env[k];
-  reloadConfig();
-});
-beforeEach(async () => {
-  await kuma.setMode("normal");
-  kuma.stale();
-});
+afterAll(() => stopKuma(kuma));
+beforeEach(() => resetKumaServer(kuma));
 
 describe("reading Kuma", () => {
   it("is unconfigured without KUMA_URL", async () => {

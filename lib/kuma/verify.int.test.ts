@@ -1,34 +1,22 @@
 // verifyMonitors against the replayed Kuma: /metrics when an API key is set, otherwise a
 // heartbeat newer than the rollout's start; unreachable is unknown, never up.
+import { resetKumaServer, stopKuma, setKumaEnv } from "@/test/fixtures/kuma";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startKumaServer, type KumaFixtureServer } from "@/e2e/fixtures/kuma-server";
-import { reloadConfig } from "../config";
-import { resetKumaCache } from "./cache";
 import { verifyMonitors } from "./verify";
 
 let kuma: KumaFixtureServer;
 
 function configure(way: "metrics" | "status-page" | "none") {
-  process.env.KUMA_URL = way === "none" ? "" : kuma.url;
-  process.env.KUMA_STATUS_PAGE = way === "none" ? "" : "homelab";
-  process.env.KUMA_API_KEY = way === "metrics" ? kuma.apiKey : "";
-  process.env.KUMA_TIMEOUT = "500ms";
-  reloadConfig();
-  resetKumaCache();
+  if (way === "none") setKumaEnv({ timeout: "500ms" });
+  else setKumaEnv({ url: kuma.url, page: "homelab", key: way === "metrics" ? kuma.apiKey : "", timeout: "500ms" });
 }
 
 beforeAll(async () => {
   kuma = await startKumaServer();
 });
-afterAll(async () => {
-  await kuma.stop();
-  for (const k of ["KUMA_URL", "KUMA_STATUS_PAGE", "KUMA_API_KEY", "KUMA_TIMEOUT"]) delete process.env[k];
-  reloadConfig();
-});
-beforeEach(async () => {
-  await kuma.setMode("normal");
-  kuma.stale();
-});
+afterAll(() => stopKuma(kuma));
+beforeEach(() => resetKumaServer(kuma));
 
 describe("verifyMonitors via /metrics (KUMA_API_KEY set)", () => {
   it("up → ok at once", async () => {

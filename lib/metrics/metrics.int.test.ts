@@ -3,30 +3,27 @@
 // is parsed and every field it maps must exist in the widget's answer.
 import fs from "node:fs";
 import path from "node:path";
+import { saveEnv, setEnv } from "@/test/fixtures/env";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import { reloadConfig } from "../config";
-import { closeDb, db } from "../db";
-import type { Caller } from "../access/caller";
+import { db } from "../db";
 import { testRequest } from "../access/testing";
-import { resetSingleton } from "../singleton";
-import { invalidateRepoState } from "../git/state";
 import { invalidateStatus } from "../status";
 import { invalidateStacksReport } from "../stacks/report";
 import { startDeployment } from "../deploy/start";
-import { upAll, waitFinished } from "../deploy/testing";
+import { waitFinished, TEST_OPERATOR as operator } from "../deploy/testing";
 import { parseExposition } from "./parse-testing";
 import { GET as widgetGET } from "@/app/api/widget/route";
 import { GET as metricsGET } from "@/app/api/metrics/route";
 import { GET as statusGET } from "@/app/api/status/route";
 
-const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
 const API_KEY = "metrics-test-api-key-0123456789";
 const WIDGET_KEY = "metrics-test-widget-key-0123456789";
 const ORIGIN = "http://127.0.0.1:3000";
-const saved = { ...process.env };
+const restoreEnv = saveEnv();
 
 let repo: StacksRepo;
 
@@ -36,37 +33,25 @@ function call(h: H, p: string, headers: Record<string, string> = {}, peer?: stri
 }
 const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
 
-function setEnv(extra: Record<string, string | undefined>) {
-  for (const [k, v] of Object.entries(extra)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  reloadConfig();
-  resetSingleton("access.secret");
-}
-
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "met", broken: true });
-  repo.git("checkout", "-q", "--detach", "v1.0.0");
-  closeDb();
-  setEnv({
-    STACKS_DIR: repo.dir,
-    DATA_DIR: makeTempDir("metrics-data"),
-    VERIFY_TIMEOUT: "20s",
-    AUTO_ROLLBACK: "true",
-    CHATOPS_API_KEY: API_KEY,
-    CHATOPS_API_ROLE: "operator",
-    WIDGET_API_KEY: WIDGET_KEY,
-    CHATOPS_IP_ALLOWLIST: undefined,
-    TRUSTED_PROXIES: undefined,
-    KUMA_URL: undefined,
-    KUMA_STATUS_PAGE: undefined,
-    KUMA_API_KEY: undefined,
-    NEXTAUTH_SECRET: "metrics-test-secret-0123456789abcdef",
-    LOG_LEVEL: "error",
+  await setUpStacksRepo(repo, {
+    data: "metrics-data",
+    env: {
+      VERIFY_TIMEOUT: "20s",
+      AUTO_ROLLBACK: "true",
+      CHATOPS_API_KEY: API_KEY,
+      CHATOPS_API_ROLE: "operator",
+      WIDGET_API_KEY: WIDGET_KEY,
+      CHATOPS_IP_ALLOWLIST: undefined,
+      TRUSTED_PROXIES: undefined,
+      KUMA_URL: undefined,
+      KUMA_STATUS_PAGE: undefined,
+      KUMA_API_KEY: undefined,
+      NEXTAUTH_SECRET: "metrics-test-secret-0123456789abcdef",
+      LOG_LEVEL: "error",
+    },
   });
-  invalidateRepoState();
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
   const r = await startDeployment({ kind: "rollout", to: "v1.1.0" }, operator);
   const d = await waitFinished(r.id);
   expect(d.status, d.error ?? "").toBe("succeeded");
@@ -75,10 +60,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => {
-  closeDb();
-  process.env = saved;
-  reloadConfig();
-  repo?.cleanup();
+  tearDownStacksRepo(repo);
+  restoreEnv();
 });
 
 describe("GET /api/metrics after a real rollout", () => {
@@ -173,7 +156,16 @@ describe("GET /api/widget", () => {
     const res = await call(widgetGET, "/api/widget", bearer(WIDGET_KEY));
     expect(res.status).toBe(200);
     const w = (await res.json()) as Record<string, unknown>;
-    expect(w).toMatchObject({ release: "v1.1.0", verified: "verified", drifted: 0, stacksOutOfSync: 0, kumaUp: null, kumaDown: null, lastDeployment: "rollback v1.1.0", lastDeploymentStatus: "succeeded" });
+    expect(w).toMatchObject({
+      release: "v1.1.0",
+      verified: "verified",
+      drifted: 0,
+      stacksOutOfSync: 0,
+      kumaUp: null,
+      kumaDown: null,
+      lastDeployment: "rollback v1.1.0",
+      lastDeploymentStatus: "succeeded",
+    });
     // the Overview's counts: every container on the engine (other tests share it), at least our 3 stacks
     expect(w.running as number).toBeGreaterThanOrEqual(3);
     expect(w.healthy as number).toBeGreaterThanOrEqual(1);
@@ -197,7 +189,10 @@ describe("GET /api/widget", () => {
 
 describe("read-only access", () => {
   it("takes the widget key or the API key, refuses anonymous and wrong keys, and the allowlist", async () => {
-    for (const [h, p] of [[widgetGET, "/api/widget"], [metricsGET, "/api/metrics"]] as const) {
+    for (const [h, p] of [
+      [widgetGET, "/api/widget"],
+      [metricsGET, "/api/metrics"],
+    ] as const) {
       expect((await call(h, p)).status, `anonymous ${p}`).toBe(401);
       expect((await call(h, p, bearer("wrong-key-0123456789abcdef"))).status, `wrong key ${p}`).toBe(401);
       expect((await call(h, p, bearer(""))).status, `empty key ${p}`).toBe(401);

@@ -1,11 +1,10 @@
 // "Drift found" against the real engine: a stack changed by hand is announced once.
 import path from "node:path";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { freshDataDir, saveEnv } from "@/test/fixtures/env";
+import { saveEnv } from "@/test/fixtures/env";
 import { startWebhookSink, type WebhookSink } from "@/test/fixtures/webhook-sink";
-import { closeDb } from "../db";
-import { upAll } from "../deploy/testing";
 import { composeUp } from "../docker/compose";
 import { invalidateContainers } from "../docker/containers";
 import { invalidateStacksReport } from "../stacks/report";
@@ -19,15 +18,13 @@ const restoreEnv = saveEnv();
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "ndrift" });
   hook = await startWebhookSink();
-  freshDataDir("ndrift-data", { STACKS_DIR: repo.dir, PUBLIC_URL: "https://oresi.example.test", NOTIFY_WEBHOOK_URL: hook.url() });
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
+  await setUpStacksRepo(repo, { data: "ndrift-data", at: null, env: { PUBLIC_URL: "https://oresi.example.test", NOTIFY_WEBHOOK_URL: hook.url() } });
 });
 
 afterAll(async () => {
   await hook.close();
-  closeDb();
+  tearDownStacksRepo(repo);
   restoreEnv();
-  repo?.cleanup();
 });
 
 const fresh = () => {

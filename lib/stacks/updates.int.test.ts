@@ -1,10 +1,9 @@
 // "Update available" against a real registry: Debian's docker-registry on 127.0.0.1 with a temp
 // storage, images pushed by the real engine, and a token gateway in front of it that speaks
 // the Bearer challenge flow (realm/service/scope) the way Docker Hub and GHCR do.
-import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { sh, startRegistry, type Registry } from "@/test/fixtures/registry";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeFile, createStacksRepo, type StacksRepo } from "../../e2e/fixtures/stacks-repo";
 import { makeTempDir } from "../../e2e/fixtures/sandbox";
@@ -17,35 +16,16 @@ import { checkStackUpdates } from "./check";
 import { invalidateStacksReport, stacksReport } from "./report";
 
 let repo: StacksRepo;
-let registry: ChildProcess;
+let registry: Registry;
 let gateway: http.Server;
 let port = 0;
 let gwPort = 0;
 let ref = "";
 const tokenRequests: string[] = [];
-const sh = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-
-async function waitHttp(url: string) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${url} did not answer`);
-}
 
 beforeAll(async () => {
-  const tmp = makeTempDir("registry");
-  port = await freePort();
-  fs.writeFileSync(
-    path.join(tmp, "config.yml"),
-    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${tmp}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-  );
-  registry = spawn("docker-registry", ["serve", path.join(tmp, "config.yml")], { stdio: "ignore" });
-  await waitHttp(`http://127.0.0.1:${port}/v2/`);
+  registry = await startRegistry();
+  port = registry.port;
 
   // Token gateway: 401 + Bearer challenge without a token; with one, proxy to the registry.
   gwPort = await freePort();
@@ -87,7 +67,7 @@ afterAll(async () => {
   } catch {
     /* gone */
   }
-  registry?.kill("SIGTERM");
+  registry?.stop();
   await new Promise((r) => gateway?.close(r));
 });
 

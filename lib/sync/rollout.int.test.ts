@@ -3,20 +3,17 @@
 // is rolled back by the engine, put on hold, and not rolled out again until a newer one
 // appears; pre-releases are left alone; notifications arrive, and a dead target never
 // holds up a deployment.
-import http from "node:http";
-import net from "node:net";
-import type { AddressInfo } from "node:net";
+import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
-import { makeTempDir } from "@/e2e/fixtures/sandbox";
-import { reloadConfig } from "../config";
-import { closeDb, db } from "../db";
+import { saveEnv } from "@/test/fixtures/env";
+import { startSilentServer, startWebhookSink, type SilentServer, type WebhookSink } from "@/test/fixtures/webhook-sink";
+import { db } from "../db";
 import { onDeploymentFinished } from "../deploy/events";
 import { holdOf } from "../deploy/holds";
 import { getDeployment, isDeploying } from "../deploy/start";
-import { upAll, waitFinished } from "../deploy/testing";
+import { waitFinished } from "../deploy/testing";
 import { invalidateContainers, listContainers } from "../docker/containers";
-import { invalidateRepoState } from "../git/state";
 import { flushNotifications, setSendOptions, targetSummaries } from "../notify/queue";
 import { runSync } from "./run";
 import { readSyncState } from "./state";
@@ -24,10 +21,9 @@ import { wireSync } from "./startup";
 
 let repo: StacksRepo;
 let upstream: StacksRepo;
-let hook: http.Server;
-let hanging: net.Server;
-const held: net.Socket[] = [];
-const received: { event: string; title: string; url: string | null }[] = [];
+let hook: WebhookSink<{ event: string; title: string; url: string | null }>;
+let hanging: SilentServer;
+const restoreEnv = saveEnv();
 const notifyCallMs: number[] = [];
 
 const web = () => repo.stack("web");
@@ -44,32 +40,22 @@ const deploymentCount = () => (db().prepare("SELECT COUNT(*) AS n FROM deploymen
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "syncro" });
   upstream = repo.upstreamClone();
-  hook = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      received.push(JSON.parse(body));
-      res.end();
-    });
+  hook = await startWebhookSink();
+  hanging = await startSilentServer();
+  await setUpStacksRepo(repo, {
+    data: "syncro-data",
+    at: null,
+    env: {
+      SYNC_POLICY: "rollout",
+      VERIFY_TIMEOUT: "15s",
+      AUTO_ROLLBACK: "true",
+      PUBLIC_URL: "https://oresi.example.test",
+      NOTIFY_WEBHOOK_URL: hook.url(),
+      // A target that accepts connections and never answers.
+      NOTIFY_DISCORD_URL: hanging.url("/api/webhooks/1/token"),
+      SYNC_PRERELEASES: undefined,
+    },
   });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
-  hanging = net.createServer((s) => held.push(s));
-  await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
-  closeDb();
-  Object.assign(process.env, {
-    STACKS_DIR: repo.dir,
-    DATA_DIR: makeTempDir("syncro-data"),
-    SYNC_POLICY: "rollout",
-    VERIFY_TIMEOUT: "15s",
-    AUTO_ROLLBACK: "true",
-    PUBLIC_URL: "https://oresi.example.test",
-    NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
-    // A target that accepts connections and never answers.
-    NOTIFY_DISCORD_URL: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/api/webhooks/1/token`,
-  });
-  delete process.env.SYNC_PRERELEASES;
-  reloadConfig();
-  invalidateRepoState();
   setSendOptions({ timeoutMs: 3000, retryDelayMs: 100 });
   // Listeners run in order, synchronously: the time between these two is what the real
   // listener (notifications + sync) costs the engine when a deployment finishes.
@@ -81,17 +67,13 @@ beforeAll(async () => {
   onDeploymentFinished(() => {
     notifyCallMs.push(performance.now() - t0);
   });
-  await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
 });
 
 afterAll(async () => {
-  for (const s of held) s.destroy();
-  await new Promise((r) => hanging.close(r));
-  await new Promise((r) => hook.close(r));
-  closeDb();
-  for (const k of ["SYNC_POLICY", "NOTIFY_WEBHOOK_URL", "NOTIFY_DISCORD_URL", "PUBLIC_URL", "VERIFY_TIMEOUT"]) delete process.env[k];
-  reloadConfig();
-  repo?.cleanup();
+  await hanging.close();
+  await hook.close();
+  tearDownStacksRepo(repo);
+  restoreEnv();
 });
 
 describe("sync with SYNC_POLICY=rollout (real engine)", () => {
@@ -109,8 +91,8 @@ describe("sync with SYNC_POLICY=rollout (real engine)", () => {
     expect(audit).toMatchObject({ actor: "scheduler", actor_kind: "system", target: "v1.2.0", deployment_id: d.id });
 
     await flushNotifications();
-    expect(received.map((r) => r.event)).toEqual(["release.found", "deployment.succeeded"]);
-    expect(received[1]).toMatchObject({ title: "v1.2.0 deployed and verified", url: `https://oresi.example.test/deployments/${d.id}` });
+    expect(hook.bodies.map((r) => r.event)).toEqual(["release.found", "deployment.succeeded"]);
+    expect(hook.bodies[1]).toMatchObject({ title: "v1.2.0 deployed and verified", url: `https://oresi.example.test/deployments/${d.id}` });
     // The hanging Discord target failed (timeout, one retry) without delaying anything.
     expect(targetSummaries().find((t) => t.type === "discord")!.last).toMatchObject({ ok: false, attempts: 2, error: "no answer in time" });
     expect(Math.max(...notifyCallMs)).toBeLessThan(20);
@@ -121,7 +103,7 @@ describe("sync with SYNC_POLICY=rollout (real engine)", () => {
   });
 
   it("a failing release is rolled back, held, and not rolled out again until a newer one appears", async () => {
-    received.length = 0;
+    hook.bodies.length = 0;
     release("v1.3.0", "2.0.0-broken");
     const run = await runSync("webhook");
     expect(run.outcome).toBe("rolled_out");
@@ -130,8 +112,8 @@ describe("sync with SYNC_POLICY=rollout (real engine)", () => {
     expect(holdOf("v1.3.0")).not.toBeNull();
     expect(await webImage()).toBe("oresi-test/web:1.0.0");
     await flushNotifications();
-    expect(received.map((r) => r.event)).toEqual(["release.found", "deployment.rolled_back"]);
-    expect(received[1].title).toBe("v1.3.0 failed and was rolled back");
+    expect(hook.bodies.map((r) => r.event)).toEqual(["release.found", "deployment.rolled_back"]);
+    expect(hook.bodies[1].title).toBe("v1.3.0 failed and was rolled back");
 
     // The remote changes (a new, unrelated tag), but the newest release is still the held one.
     upstream.git("tag", "nightly");
