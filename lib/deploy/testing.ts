@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Caller } from "../access/caller";
 import { composeUp } from "../docker/compose";
 import { invalidateContainers, listContainers } from "../docker/containers";
+import { db } from "../db";
 import { stacksInTree, treeAt } from "../git/read";
 import type { Sha } from "../git/refs";
 import { lockHolder } from "./lock";
@@ -35,4 +36,14 @@ export const TEST_ADMIN: Caller = { kind: "user", name: "alice", role: "admin", 
 export async function runningContainers(project: string) {
   invalidateContainers();
   return (await listContainers()).filter((c) => c.project === project && c.state === "running");
+}
+
+/** Record a succeeded rollout to tag (at sha; null when unknown) by alice, as if Oresi had deployed it. */
+export function recordDeployed(id: string, tag: string, sha: string | null, finishedAt = new Date()): void {
+  db()
+    .prepare(
+      `INSERT INTO deployments (id, kind, status, to_release, to_sha, actor, actor_kind, created_at, finished_at)
+       VALUES (?, 'rollout', 'succeeded', ?, ?, 'alice', 'user', ?, ?)`,
+    )
+    .run(id, tag, sha, new Date().toISOString(), finishedAt.toISOString());
 }

@@ -2,6 +2,7 @@
 // (v1 here), then changed by hand, and each drift kind seen as the API reports it.
 import path from "node:path";
 import { execFileSync } from "node:child_process";
+import { recordDeployed } from "@/lib/deploy/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeFile, createStacksRepo, type StacksRepo } from "../../e2e/fixtures/stacks-repo";
 import { makeTempDir } from "../../e2e/fixtures/sandbox";
@@ -132,14 +133,8 @@ describe("drift against the real engine", () => {
   });
 
   it("compares with the deployed release once there is one, and flags a HEAD that is elsewhere", async () => {
-    const { db } = await import("../db");
     const v100 = repo.git("rev-parse", "v1.0.0^{commit}");
-    db()
-      .prepare(
-        `INSERT INTO deployments (id, kind, status, to_release, to_sha, actor, actor_kind, created_at, finished_at)
-         VALUES ('d-test-1', 'rollout', 'succeeded', 'v1.0.0', ?, 'alice', 'user', ?, ?)`,
-      )
-      .run(v100, new Date().toISOString(), new Date().toISOString());
+    recordDeployed("d-test-1", "v1.0.0", v100);
     const r = await fresh();
     expect(r.target).toMatchObject({ ref: "v1.0.0", source: "deployed", commit: v100 });
     expect(r.repoDrift.join(" ")).toMatch(/not at the deployed release v1\.0\.0/);

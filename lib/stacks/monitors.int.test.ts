@@ -1,12 +1,13 @@
 // Monitors to stacks (lib/stacks/monitors.ts) on a real stacks repository: x-oresi.kuma read from the compose files
 // at the deployed release (HEAD before the first deployment), the rest matched by name.
 import fs from "node:fs";
+import { recordDeployed } from "@/lib/deploy/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStacksRepo, composeFile, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { makeTempDir } from "@/e2e/fixtures/sandbox";
 import { startKumaServer, type KumaFixtureServer } from "@/e2e/fixtures/kuma-server";
 import { reloadConfig } from "../config";
-import { closeDb, db } from "../db";
+import { closeDb } from "../db";
 import { resetKumaCache } from "../kuma/cache";
 import { configsAt, kumaOverview, monitorsByStack, stackKumaConfigs } from "./monitors";
 import type { Sha } from "../git/refs";
@@ -66,12 +67,7 @@ describe("monitors by stack", () => {
   });
 
   it("reads them at the deployed release once there is one, and maps by x-oresi then by name", async () => {
-    db()
-      .prepare(
-        `INSERT INTO deployments (id, kind, status, to_release, to_sha, actor, actor_kind, created_at, finished_at)
-         VALUES ('d1', 'rollout', 'succeeded', 'v1.0.0', ?, 'alice', 'user', ?, ?)`,
-      )
-      .run(v1, new Date().toISOString(), new Date().toISOString());
+    recordDeployed("d1", "v1.0.0", v1);
     const o = await kumaOverview();
     expect(o.mapping).toEqual({ commit: v1, ref: "v1.0.0" });
     const by = Object.fromEntries(o.stacks.map((s) => [s.stack, s]));
@@ -90,12 +86,7 @@ describe("monitors by stack", () => {
 
   it("lists every monitor as unassigned, with the reason, when the stacks cannot be read", async () => {
     // A deployed release whose tag is gone from the repository (deleted by hand).
-    db()
-      .prepare(
-        `INSERT INTO deployments (id, kind, status, to_release, to_sha, actor, actor_kind, created_at, finished_at)
-         VALUES ('d2', 'rollout', 'succeeded', 'v9.9.9', NULL, 'alice', 'user', ?, ?)`,
-      )
-      .run(new Date().toISOString(), new Date(Date.now() + 1000).toISOString());
+    recordDeployed("d2", "v9.9.9", null, new Date(Date.now() + 1000));
     const o = await kumaOverview();
     expect(o.state).toBe("ok");
     expect(o.stacks).toEqual([]);
