@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import { listContainers, listImages } from "../docker/containers";
+import { containersByHost, listImages } from "../docker/containers";
+import { knownHostOfStack, LOCAL_HOST } from "../docker/hosts";
+import { parseXOresi } from "../docker/x-oresi";
 import type { ContainerInfo, ImageInfo } from "../docker/types";
 import type { Sha } from "../git/refs";
 import { repoState } from "../git/state";
@@ -23,18 +25,32 @@ export const previewQuerySchema = z.discriminatedUnion("kind", [
 ]);
 export type PreviewInput = z.input<typeof previewQuerySchema>;
 
-const running = (cs: ContainerInfo[], stack: string): RunningContainer[] =>
-  cs.filter((c) => c.project === stack && !c.oneoff && c.service).map((c) => ({ service: c.service!, image: c.image, configHash: c.configHash }));
+const running = (cs: ContainerInfo[], stack: string, host: string): RunningContainer[] =>
+  cs.filter((c) => c.project === stack && c.host === host && !c.oneoff && c.service).map((c) => ({ service: c.service!, image: c.image, configHash: c.configHash }));
+
+/** The host a stack's compose text names (x-oresi.host; `local` when unset or not configured: pre-flight says so). */
+const hostIn = (composeText: string) => knownHostOfStack(parseXOresi(composeText).settings) ?? LOCAL_HOST;
 
 /** The preview for a plan the engine made (also called by the engine at its plan step). */
 export async function previewPlan(kind: DeploymentPreview["kind"], from: string | null, to: string, sha: Sha, plan: ChangePlan): Promise<DeploymentPreview> {
-  const [containers, images] = await Promise.all([listContainers(), listImages().catch(() => [] as ImageInfo[])]);
+  // Each host's containers; a host that does not answer makes only its stacks' preview an error.
+  const lists = await containersByHost();
+  if (lists.every((h) => h.error)) throw (lists.find((h) => h.host === LOCAL_HOST) ?? lists[0]).error;
+  const containers = lists.flatMap((h) => h.containers);
+  const down = new Map(lists.filter((h) => h.error).map((h) => [h.host, h.error!.message]));
+  const byHost = new Map<string, Promise<ImageInfo[]>>();
+  const images = (host: string) => {
+    if (!byHost.has(host)) byHost.set(host, down.has(host) ? Promise.resolve([]) : listImages(host).catch(() => [] as ImageInfo[]));
+    return byHost.get(host)!;
+  };
   const base = [...plan.trees.values()][0] ?? null;
   const stacks: PreviewStack[] = [];
   for (const ch of plan.changes) {
-    const here = running(containers, ch.stack);
     if (ch.change === "removed") {
-      stacks.push({ stack: ch.stack, change: "removed", services: allServices(here, "removed") });
+      const tree = [...plan.trees.values()].find((t) => t.stacks.some((s) => s.name === ch.stack));
+      const old = tree?.stacks.find((s) => s.name === ch.stack);
+      const host = old ? hostIn((await desiredConfig(tree!.sha, old).catch(() => null))?.composeText ?? "") : LOCAL_HOST;
+      stacks.push({ stack: ch.stack, change: "removed", services: allServices(running(containers, ch.stack, host), "removed") });
       continue;
     }
     const files = plan.target.stacks.find((s) => s.name === ch.stack)!;
@@ -43,6 +59,12 @@ export async function previewPlan(kind: DeploymentPreview["kind"], from: string 
       stacks.push({ stack: ch.stack, change: ch.change, services: [], error: cfg.error });
       continue;
     }
+    const host = hostIn(cfg.composeText);
+    if (down.has(host)) {
+      stacks.push({ stack: ch.stack, change: ch.change, services: [], error: `host ${host} unreachable (${down.get(host)})` });
+      continue;
+    }
+    const here = running(containers, ch.stack, host);
     const want = await desiredStack(sha, files, images);
     const baseFiles = base?.stacks.find((s) => s.name === ch.stack);
     let sides = null;
@@ -52,7 +74,7 @@ export async function previewPlan(kind: DeploymentPreview["kind"], from: string 
     }
     const pinned = new Map<string, string>();
     if (plan.exact) {
-      const r = await planPins(ch.stack, plan.exact, new Map(cfg.services.map((s) => [s.name, s.image])));
+      const r = await planPins(ch.stack, plan.exact, new Map(cfg.services.map((s) => [s.name, s.image])), host);
       for (const p of r.pins) pinned.set(p.service, p.pinned);
     }
     stacks.push({
@@ -63,7 +85,9 @@ export async function previewPlan(kind: DeploymentPreview["kind"], from: string 
   }
   for (const s of plan.target.stacks) {
     if (plan.changes.some((c) => c.stack === s.name)) continue;
-    stacks.push({ stack: s.name, change: "unchanged", services: allServices(running(containers, s.name), "untouched") });
+    // With one host nothing needs reading; with several, the stack's config (cached per commit) names its host.
+    const host = lists.length === 1 ? LOCAL_HOST : hostIn((await desiredConfig(sha, s).catch(() => null))?.composeText ?? "");
+    stacks.push({ stack: s.name, change: "unchanged", services: allServices(running(containers, s.name, host), "untouched") });
   }
   stacks.sort((a, b) => Number(a.change === "unchanged") - Number(b.change === "unchanged") || a.stack.localeCompare(b.stack));
   return { kind, from, to, toSha: sha, stacks, ...summarizePreview(stacks) };
