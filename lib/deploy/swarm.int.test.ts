@@ -49,7 +49,7 @@ const swarmCompose = [
 const env = (tag: string) => `WEB_TAG=${tag}\nGREETING=hello from ${tag}\n`;
 
 beforeAll(() => {
-  engine = startSwarmEngine("w-2", 4802);
+  engine = startSwarmEngine("w-2", { manager: 2382, dataPath: 4802 });
   repo = createStacksRepo({ tag: "swd", history: false });
   sw = repo.stack("sw");
   plain = repo.stack("plain");

@@ -63,7 +63,7 @@ async function converge(name: string, since: string | null | undefined, timeoutM
 }
 
 beforeAll(() => {
-  engine = startSwarmEngine("w-1", 4801);
+  engine = startSwarmEngine("w-1", { manager: 2381, dataPath: 4801 });
   root = swarmTempDir("adapter");
   process.env.DOCKER_HOSTS_FILE = engine.hostsFile("w1", root);
   process.env.STACKS_DIR = path.join(root, "stacks");
