@@ -164,4 +164,28 @@ describe("engine with a Swarm stack (real single-node swarm)", () => {
     expect(svc).toMatchObject({ image: "oresi-test/web:1.1.0", replicas: { running: 2, desired: 2 } });
     expect(spec(`${sw}_web`).TaskTemplate.ContainerSpec.Env).toEqual(["GREETING=hello from 1.1.0"]);
   }, 480_000);
+
+  it("pre-flight refuses a file docker stack deploy would refuse, and mode: swarm on a host that is no manager, before anything changes", async () => {
+    const up = repo.upstreamClone();
+    up.commit(
+      {
+        [`${sw}/docker-compose.yml`]: swarmCompose.replace('version: "3.8"', 'version: "2.4"').replace(/ {4}deploy:\n {6}replicas: 2\n {6}update_config:\n {8}monitor: 3s\n/, ""),
+        [`${plain}/docker-compose.yml`]: "x-oresi:\n  mode: swarm\n" + composeFile("oresi-test/api:1.1.0"),
+      },
+      "A 2.x file for the swarm; the Compose stack says swarm on the local engine",
+    );
+    up.tag("v1.3.0");
+    const before = spec(`${sw}_web`);
+    const head = repo.git("rev-parse", "HEAD");
+    const r = await startDeployment({ kind: "rollout", to: "v1.3.0" }, operator);
+    const d = await waitFinished(r.id, 120_000);
+    expect(d.status).toBe("failed");
+    expect(d.error).toMatch(new RegExp(`${sw}: docker stack deploy would refuse the file: the file format is version 2\\.4`));
+    expect(d.error).toMatch(new RegExp(`${plain}: x-oresi.mode is swarm, but Docker host local is not a Swarm manager`));
+    expect(d.steps.find((s) => s.name === "preflight")?.status).toBe("failed");
+    expect(d.steps.find((s) => s.name === "switch")?.status).not.toBe("ok");
+    expect(d.rolledBackBy ?? null).toBeNull();
+    expect(repo.git("rev-parse", "HEAD")).toBe(head);
+    expect(spec(`${sw}_web`)).toEqual(before);
+  }, 240_000);
 });
