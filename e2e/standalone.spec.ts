@@ -8,7 +8,7 @@ import { expect, test } from "@playwright/test";
 import { readDockerfile, runtimeFiles, stageEnv, execForm, ROOT } from "../test/ship-dockerfile";
 import { createStacksRepo, type StacksRepo } from "./fixtures/stacks-repo";
 import { makeTempDir } from "./fixtures/sandbox";
-import { freePort } from "./fixtures/server";
+import { freePort, stopChild } from "./fixtures/server";
 import { expectAccessible } from "./fixtures/a11y";
 
 const df = readDockerfile();
@@ -89,11 +89,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
-  }
+  await stopChild(child);
   repo?.cleanup();
   for (const d of [app, dataDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
@@ -219,11 +215,7 @@ test.describe("the demo's story, on the image's files", () => {
   });
 
   test.afterAll(async () => {
-    if (demoServer && demoServer.exitCode === null) {
-      const exited = new Promise((r) => demoServer.once("exit", r));
-      demoServer.kill("SIGTERM");
-      await exited;
-    }
+    await stopChild(demoServer);
     const { removeProjects } = await import("./fixtures/sandbox");
     if (demoPrefix) removeProjects(demoPrefix + "-");
     if (demoRoot) fs.rmSync(demoRoot, { recursive: true, force: true });

@@ -1,15 +1,13 @@
 // Sync, webhooks and notifications end to end, on a server of its own (its own stacks
 // repository with a bare origin, a 2-second schedule, a webhook secret and notification
 // targets at local HTTP servers), so the shared e2e server is left alone.
-import http from "node:http";
-import net from "node:net";
 import path from "node:path";
-import type { AddressInfo } from "node:net";
 import examples from "@octokit/webhooks-examples";
 import { expect, test, type Page } from "@playwright/test";
 import { createStacksRepo, type StacksRepo } from "./fixtures/stacks-repo";
 import { makeTempDir, removeProjects } from "./fixtures/sandbox";
 import { startServer, type RunningServer } from "./fixtures/server";
+import { startSilentServer, startWebhookSink, type SilentServer, type WebhookSink } from "../test/fixtures/webhook-sink";
 import { expectAccessible } from "./fixtures/a11y";
 import { E2E_USERS } from "./fixtures/users";
 import { hashPassword } from "../lib/access/passwords";
@@ -21,10 +19,8 @@ const HOOK_TOKEN = "hook-token-s3cr3t";
 let repo: StacksRepo;
 let upstream: StacksRepo;
 let server: RunningServer;
-let hook: http.Server;
-let dead: net.Server;
-const held: net.Socket[] = [];
-const received: { path: string; body: Record<string, unknown> }[] = [];
+let hook: WebhookSink;
+let dead: SilentServer;
 
 test.describe.configure({ mode: "serial" });
 test.use({ storageState: { cookies: [], origins: [] } });
@@ -56,18 +52,9 @@ function githubPush(signature?: string) {
 test.beforeAll(async () => {
   repo = createStacksRepo({ tag: "syncspec" });
   upstream = repo.upstreamClone();
-  hook = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (d) => (body += d));
-    req.on("end", () => {
-      received.push({ path: req.url!, body: JSON.parse(body) });
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+  hook = await startWebhookSink();
   // A target that accepts and never answers.
-  dead = net.createServer((sock) => held.push(sock));
-  await new Promise<void>((r) => dead.listen(0, "127.0.0.1", r));
+  dead = await startSilentServer();
   const users = await Promise.all(
     (["operator", "viewer"] as const).map(async (role) => `${E2E_USERS[role].name}:${role}:${await hashPassword(E2E_USERS[role].password, 1024)}`),
   );
@@ -84,17 +71,15 @@ test.beforeAll(async () => {
     SYNC_POLICY: "notify",
     WEBHOOK_SECRET: SECRET,
     PUBLIC_URL: "https://oresi.example.test",
-    NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook?token=${HOOK_TOKEN}`,
-    NOTIFY_NTFY_URL: `http://127.0.0.1:${(dead.address() as AddressInfo).port}/oresi-topic`,
+    NOTIFY_WEBHOOK_URL: hook.url(`/hook?token=${HOOK_TOKEN}`),
+    NOTIFY_NTFY_URL: dead.url("/oresi-topic"),
   });
 });
 
 test.afterAll(async () => {
   await server?.stop();
-  for (const s of held) s.destroy();
-  hook?.closeAllConnections();
-  await new Promise((r) => hook?.close(r));
-  await new Promise((r) => dead?.close(r));
+  await hook?.close();
+  await dead?.close();
   if (repo) {
     removeProjects(repo.prefix + "-");
     repo.cleanup();
@@ -105,11 +90,11 @@ test("the schedule finds a tag pushed to origin with no inbound connection, and 
   upstream.commit({ "README.md": "# Homelab stacks\n\nv1.2.0 notes\n" }, "Notes for v1.2.0");
   upstream.tag("v1.2.0", "Release v1.2.0");
   await expect.poll(async () => (await syncState()).available?.tag, { timeout: 20_000 }).toBe("v1.2.0");
-  await expect.poll(() => received.find((r) => r.body.event === "release.found")?.body, { timeout: 10_000 }).toMatchObject({
+  await expect.poll(() => hook.bodies.find((b) => b.event === "release.found"), { timeout: 10_000 }).toMatchObject({
     title: "New release v1.2.0",
     url: "https://oresi.example.test/releases/v1.2.0",
   });
-  expect(received[0].path).toBe(`/hook?token=${HOOK_TOKEN}`);
+  expect(hook.requests[0].path).toBe(`/hook?token=${HOOK_TOKEN}`);
   // Nothing was rolled out under notify.
   const deps = (await (await api("/api/deployments")).json()) as { deployments?: unknown[] } | unknown[];
   const list = Array.isArray(deps) ? deps : (deps.deployments ?? []);
@@ -175,7 +160,7 @@ test("the settings page lists targets with secrets masked and their last results
   }).toPass({ timeout: 30_000 });
   await page.getByRole("button", { name: "Send test notification" }).click();
   await expect(page.getByText(/Sent to 2 target/)).toBeVisible();
-  await expect.poll(() => received.some((r) => r.body.event === "test"), { timeout: 10_000 }).toBe(true);
+  await expect.poll(() => hook.bodies.some((b) => b.event === "test"), { timeout: 10_000 }).toBe(true);
   const html = await page.content();
   expect(html).not.toContain(HOOK_TOKEN);
   expect(html).not.toContain("oresi-topic");
