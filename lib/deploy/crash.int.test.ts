@@ -1,5 +1,5 @@
 import path from "node:path";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { composeFile, createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
@@ -18,6 +18,21 @@ function child(args: string[]) {
   });
 }
 
+/** The id of the deployment a `start` child printed ("started <id>"); rejects with its output if it exits first. */
+function startedId(c: ChildProcess): Promise<string> {
+  let out = "";
+  let err = "";
+  c.stderr!.on("data", (d) => (err += d));
+  return new Promise<string>((resolve, reject) => {
+    c.stdout!.on("data", (d) => {
+      out += d;
+      const m = /started (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    c.on("exit", (code) => reject(new Error(`child exited ${code}: ${out}${err}`)));
+  });
+}
+
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "crash" });
   env = { VERIFY_TIMEOUT: "20s", INTENTS_DIR: path.join(root, "intents") };
@@ -29,17 +44,7 @@ afterAll(() => tearDownStacksRepo(repo));
 describe("crash in the middle of a rollout", () => {
   it("SIGKILL mid-rollout, then start-up: the deployment reads interrupted and the lock is free", async () => {
     const c = child(["start", "v1.1.0"]);
-    let out = "";
-    let err = "";
-    c.stderr.on("data", (d) => (err += d));
-    const id = await new Promise<string>((resolve, reject) => {
-      c.stdout.on("data", (d) => {
-        out += d;
-        const m = /started (\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      c.on("exit", (code) => reject(new Error(`child exited ${code}: ${out}${err}`)));
-    });
+    const id = await startedId(c);
     // Kill it once it is past the switch (bringing stacks up or verifying).
     const end = Date.now() + 30_000;
     for (;;) {
@@ -78,18 +83,8 @@ describe("crash in the middle of a rollout", () => {
     );
     up.tag("v1.5.0");
     const a = child(["start", "v1.5.0"]);
-    let out = "";
-    let err = "";
-    a.stderr.on("data", (d) => (err += d));
     try {
-      const id = await new Promise<string>((resolve, reject) => {
-        a.stdout.on("data", (d) => {
-          out += d;
-          const m = /started (\S+)/.exec(out);
-          if (m) resolve(m[1]);
-        });
-        a.on("exit", (code) => reject(new Error(`child exited ${code}: ${out}${err}`)));
-      });
+      const id = await startedId(a);
       const end = Date.now() + 30_000;
       while (getDeploymentRow(id)!.status !== "verifying") {
         if (Date.now() > end) throw new Error(`never got to verify: ${JSON.stringify(getDeploymentRow(id))}`);
