@@ -13,7 +13,14 @@ export function proxy(req: NextRequest) {
   const ip = clientIpFrom(req.headers);
   if (!addressAllowed(ip)) {
     logger.info("request refused", { path, ip, code: "forbidden", err: "address not in CHATOPS_IP_ALLOWLIST" });
-    queueRefusal({ at: new Date().toISOString(), ip, method: req.method, path: path.slice(0, 300), status: 403, reason: "address not in CHATOPS_IP_ALLOWLIST" });
+    queueRefusal({
+      at: new Date().toISOString(),
+      ip,
+      method: req.method,
+      path: path.slice(0, 300),
+      status: 403,
+      reason: "address not in CHATOPS_IP_ALLOWLIST",
+    });
     return new NextResponse(`403 Forbidden: requests from ${ip} are not allowed here.\n`, {
       status: 403,
       headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },

@@ -16,9 +16,16 @@ export const compose = (dir: string, project: string, ...args: string[]) =>
 /** Poll `docker inspect` every 250 ms (as the engine does) until the project's containers are healthy. */
 export async function waitHealthy(project: string): Promise<void> {
   for (;;) {
-    const ids = execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+    const ids = execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean);
     if (ids.length) {
-      const st = execFileSync("docker", ["inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", ...ids], { encoding: "utf8" }).trim().split("\n");
+      const st = execFileSync("docker", ["inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", ...ids], {
+        encoding: "utf8",
+      })
+        .trim()
+        .split("\n");
       if (st.every((l) => l === "running healthy" || l === "running ")) return;
     }
     await new Promise((r) => setTimeout(r, 250));

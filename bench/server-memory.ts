@@ -22,7 +22,11 @@ function rssMb(pid: number): number {
 
 function ensureBuild(): void {
   if (fs.existsSync(path.join(root, ".next", "standalone", "server.js"))) return;
-  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const r = spawnSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    cwd: root,
+    stdio: "ignore",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (r.status !== 0) throw new Error("next build failed: run `npx next build` to see why.");
 }
 

@@ -120,7 +120,10 @@ test("an operator rolls back", async ({ page }) => {
     if (await button.isVisible().catch(() => false)) {
       await expect(button).toBeEnabled();
       await button.click();
-      await page.getByRole("dialog").getByRole("button", { name: /^Roll back/ }).click();
+      await page
+        .getByRole("dialog")
+        .getByRole("button", { name: /^Roll back/ })
+        .click();
       await expect(page).toHaveURL(/\/deployments\/d-/);
       id = page.url().split("/deployments/")[1].split(/[?#]/)[0];
       break;
@@ -133,7 +136,10 @@ test("an operator rolls back", async ({ page }) => {
     id = (JSON.parse(res.body) as { id: string }).id;
   }
   expect(await finished(id)).toBe("succeeded");
-  const dep = (await (await fetch(`${server.url}/api/deployments/${id}?logs=0`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { kind: string; to: string };
+  const dep = (await (await fetch(`${server.url}/api/deployments/${id}?logs=0`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
+    kind: string;
+    to: string;
+  };
   expect(dep).toMatchObject({ kind: "rollback", to: "v1.0.0" });
 });
 
@@ -143,7 +149,10 @@ test("the audit page shows both, filters, and exports JSON lines", async ({ page
   await expect(page.getByRole("heading", { level: 1, name: "Audit" })).toBeVisible();
   const rows = page.getByTestId("audit-row");
   // the rollback, by the button (intent.run rollback) or by the API (deployment.rollback)
-  const rollbackRow = rows.filter({ hasText: /deployment\.rollback|intent\.run/ }).filter({ hasText: "rollback" }).filter({ hasText: E2E_USERS.operator.name });
+  const rollbackRow = rows
+    .filter({ hasText: /deployment\.rollback|intent\.run/ })
+    .filter({ hasText: "rollback" })
+    .filter({ hasText: E2E_USERS.operator.name });
   await expect(rollbackRow.first()).toBeVisible();
   await expect(rollbackRow.first()).toContainText("operator");
   await expect(rows.filter({ hasText: "request.refused" }).filter({ hasText: E2E_USERS.viewer.name }).first()).toContainText("viewer");
@@ -160,7 +169,10 @@ test("the audit page shows both, filters, and exports JSON lines", async ({ page
   const res = await page.request.get(server.url + href!);
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toContain("application/x-ndjson");
-  const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l) as { actor: string; action: string; target: string; sourceIp: string; role: string });
+  const lines = (await res.text())
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { actor: string; action: string; target: string; sourceIp: string; role: string });
   expect(lines.length).toBeGreaterThan(0);
   expect(lines.every((l) => l.actor.includes(E2E_USERS.operator.name))).toBe(true);
   expect(lines.find((l) => l.action === "deployment.rollback" || (l.action === "intent.run" && l.target === "rollback"))).toMatchObject({

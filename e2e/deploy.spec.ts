@@ -11,16 +11,21 @@ const web = `${s.repo.prefix}-web`;
 
 async function waitIdle(request: APIRequestContext) {
   await expect
-    .poll(async () => {
-      const r = await request.get(`${s.url}/api/deployments?limit=5`, { headers: auth });
-      const { deployments } = (await r.json()) as { deployments: { status: string }[] };
-      return deployments.some((d) => ["queued", "running", "verifying"].includes(d.status));
-    }, { timeout: 60_000 })
+    .poll(
+      async () => {
+        const r = await request.get(`${s.url}/api/deployments?limit=5`, { headers: auth });
+        const { deployments } = (await r.json()) as { deployments: { status: string }[] };
+        return deployments.some((d) => ["queued", "running", "verifying"].includes(d.status));
+      },
+      { timeout: 60_000 },
+    )
     .toBe(false);
 }
 
 function webContainer(): { image: string; status: string } | null {
-  const out = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${web}`, "--format", "{{.Image}}\t{{.Status}}"], { encoding: "utf8" }).trim();
+  const out = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${web}`, "--format", "{{.Image}}\t{{.Status}}"], {
+    encoding: "utf8",
+  }).trim();
   if (!out) return null;
   const [image, status] = out.split("\n")[0].split("\t");
   return { image, status };

@@ -31,12 +31,17 @@ export default async function globalSetup() {
     KUMA_STATUS_PAGE: KUMA_SLUG,
     KUMA_API_KEY: kuma.apiKey,
     // admin, operator and viewer accounts; e2e/auth.setup.ts signs each in once
-    USERS: (
-      await Promise.all(Object.entries(E2E_USERS).map(async ([role, u]) => `${u.name}:${role}:${await hashPassword(u.password, 1024)}`))
-    ).join(","),
+    USERS: (await Promise.all(Object.entries(E2E_USERS).map(async ([role, u]) => `${u.name}:${role}:${await hashPassword(u.password, 1024)}`))).join(","),
   };
   const server = await startServer(env);
-  const state: E2EState = { url: server.url, pid: server.child.pid!, repo: { root: repo.root, dir: repo.dir, origin: repo.origin, prefix: repo.prefix }, dataDir, apiKey, env };
+  const state: E2EState = {
+    url: server.url,
+    pid: server.child.pid!,
+    repo: { root: repo.root, dir: repo.dir, origin: repo.origin, prefix: repo.prefix },
+    dataDir,
+    apiKey,
+    env,
+  };
   fs.mkdirSync(path.dirname(STATE_FILE), { recursive: true });
   fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
   server.child.unref();

@@ -64,7 +64,9 @@ async function rolloutViaIntent(request: APIRequestContext, to: string) {
 }
 
 function webImage(): string | null {
-  const out = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${repo.stack("web")}`, "--format", "{{.Image}}"], { encoding: "utf8" }).trim();
+  const out = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${repo.stack("web")}`, "--format", "{{.Image}}"], {
+    encoding: "utf8",
+  }).trim();
   return out ? out.split("\n")[0] : null;
 }
 
@@ -80,7 +82,9 @@ test("the Overview's Roll back button runs the rollback intent with the intent's
   const preview = (await pv.json()) as { confirm: string; question: string };
   // The dialog's title is the intent's text; the text a bot gets adds the rollout preview.
   expect(preview.question).toBe("Really roll back v1.1.0 to v1.0.0? (text from rollback.yaml)");
-  expect(preview.confirm).toMatch(/^Really roll back v1\.1\.0 to v1\.0\.0\? \(text from rollback\.yaml\) 1 service recreated: .*oresi-test\/web 1\.1\.0 → 1\.0\.0/);
+  expect(preview.confirm).toMatch(
+    /^Really roll back v1\.1\.0 to v1\.0\.0\? \(text from rollback\.yaml\) 1 service recreated: .*oresi-test\/web 1\.1\.0 → 1\.0\.0/,
+  );
 
   await page.goto(`${server.url}/`);
   await expect(page.getByTestId("deployed-release")).toHaveText("v1.1.0");
@@ -94,7 +98,8 @@ test("the Overview's Roll back button runs the rollback intent with the intent's
   await expectAccessible(page);
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
-  const before = ((await (await request.get(`${server.url}/api/deployments?limit=50`, { headers: auth })).json()) as { deployments: unknown[] }).deployments.length;
+  const before = ((await (await request.get(`${server.url}/api/deployments?limit=50`, { headers: auth })).json()) as { deployments: unknown[] }).deployments
+    .length;
 
   // Confirm runs the intent, and the page follows the deployment it started.
   await button.click();
@@ -106,7 +111,9 @@ test("the Overview's Roll back button runs the rollback intent with the intent's
   await expect(page.getByTestId("deployment-status")).toContainText("verified", { timeout: 60_000 });
   expect(webImage()).toBe("oresi-test/web:1.0.0");
 
-  const list = (await (await request.get(`${server.url}/api/deployments?limit=50`, { headers: auth })).json()) as { deployments: { id: string; kind: string }[] };
+  const list = (await (await request.get(`${server.url}/api/deployments?limit=50`, { headers: auth })).json()) as {
+    deployments: { id: string; kind: string }[];
+  };
   expect(list.deployments.length).toBe(before + 1);
   expect(list.deployments.find((d) => d.id === id)?.kind).toBe("rollback");
 

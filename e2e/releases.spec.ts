@@ -23,7 +23,10 @@ function originHas(tag: string): string | null {
 
 function removeNewTag() {
   const { repo } = e2eState();
-  for (const args of [["--git-dir", repo.origin, "tag", "-d", NEW_TAG], ["-C", repo.dir, "tag", "-d", NEW_TAG]]) {
+  for (const args of [
+    ["--git-dir", repo.origin, "tag", "-d", NEW_TAG],
+    ["-C", repo.dir, "tag", "-d", NEW_TAG],
+  ]) {
     try {
       execFileSync("git", args, { stdio: "ignore" });
     } catch {
@@ -105,7 +108,12 @@ test("tag a release in the dialog; it appears on origin", async ({ page, request
   const { url, apiKey } = e2eState();
   const auth = { authorization: `Bearer ${apiKey}` };
   // Refusals over the API change nothing.
-  for (const [tag, status] of [["v1;rm -rf /", 400], ["--upload-pack=x", 400], ["v1.1.0", 409], ["v1.0.1", 409]] as const) {
+  for (const [tag, status] of [
+    ["v1;rm -rf /", 400],
+    ["--upload-pack=x", 400],
+    ["v1.1.0", 409],
+    ["v1.0.1", 409],
+  ] as const) {
     const r = await request.post(`${url}/api/releases`, { headers: auth, data: { tag } });
     expect(r.status(), tag).toBe(status);
     expect((await r.json()).error.message).toBeTruthy();

@@ -85,7 +85,9 @@ test("a stack page shows desired vs running and follows a log live", async ({ pa
 
   await page.getByRole("button", { name: "Follow" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Following" })).toBeVisible();
-  const id = execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${api}`], { encoding: "utf8" }).trim().split("\n")[0];
+  const id = execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${api}`], { encoding: "utf8" })
+    .trim()
+    .split("\n")[0];
   execFileSync("docker", ["exec", id, "sh", "-c", "echo 'ERROR: e2e wrote this line' > /proc/1/fd/1"]);
   await expect(log).toContainText("ERROR: e2e wrote this line");
   await expect(log.locator("[data-error]").filter({ hasText: "ERROR: e2e wrote this line" })).toHaveCount(1);

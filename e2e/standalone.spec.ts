@@ -73,7 +73,14 @@ test.beforeAll(async () => {
   const [cmd, ...args] = execForm(runtime.instructions.find((i) => i.cmd === "CMD")!.args);
   child = spawn(cmd === "node" ? process.execPath : cmd, args, {
     cwd: app,
-    env: { PATH: process.env.PATH!, HOME: dataDir, ...imageEnv(), CHATOPS_API_KEY: apiKey, CHATOPS_API_ROLE: "viewer", NEXTAUTH_SECRET: "standalone-secret-0123456789abcdef" } as unknown as NodeJS.ProcessEnv,
+    env: {
+      PATH: process.env.PATH!,
+      HOME: dataDir,
+      ...imageEnv(),
+      CHATOPS_API_KEY: apiKey,
+      CHATOPS_API_ROLE: "viewer",
+      NEXTAUTH_SECRET: "standalone-secret-0123456789abcdef",
+    } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => (output += d));
@@ -248,7 +255,9 @@ test.describe("the demo's story, on the image's files", () => {
     expect(back.status).toBe(202);
     expect(await finished(back.json.id)).toMatchObject({ status: "succeeded", from: "v1.2.0", to: "v1.1.0" });
     const { execFileSync } = await import("node:child_process");
-    const image = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${demoPrefix}-api`, "--format", "{{.Image}}"], { encoding: "utf8" }).trim();
+    const image = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${demoPrefix}-api`, "--format", "{{.Image}}"], {
+      encoding: "utf8",
+    }).trim();
     expect(image).toBe("oresi-demo/api:1.0.0");
   });
 });

@@ -28,7 +28,11 @@ test.use({ storageState: { cookies: [], origins: [] } });
 const api = (path: string, init: RequestInit = {}) =>
   fetch(server.url + path, { ...init, headers: { authorization: `Bearer ${KEY}`, ...(init.headers ?? {}) } });
 async function syncState() {
-  return ((await (await api("/api/sync")).json()) as { sync: { available: { tag: string } | null; running: boolean; lastRun: { outcome: string; trigger: string } | null } }).sync;
+  return (
+    (await (await api("/api/sync")).json()) as {
+      sync: { available: { tag: string } | null; running: boolean; lastRun: { outcome: string; trigger: string } | null };
+    }
+  ).sync;
 }
 async function signIn(page: Page, role: "operator" | "viewer") {
   await page.goto(server.url + "/");
@@ -90,10 +94,12 @@ test("the schedule finds a tag pushed to origin with no inbound connection, and 
   upstream.commit({ "README.md": "# Homelab stacks\n\nv1.2.0 notes\n" }, "Notes for v1.2.0");
   upstream.tag("v1.2.0", "Release v1.2.0");
   await expect.poll(async () => (await syncState()).available?.tag, { timeout: 20_000 }).toBe("v1.2.0");
-  await expect.poll(() => hook.bodies.find((b) => b.event === "release.found"), { timeout: 10_000 }).toMatchObject({
-    title: "New release v1.2.0",
-    url: "https://oresi.example.test/releases/v1.2.0",
-  });
+  await expect
+    .poll(() => hook.bodies.find((b) => b.event === "release.found"), { timeout: 10_000 })
+    .toMatchObject({
+      title: "New release v1.2.0",
+      url: "https://oresi.example.test/releases/v1.2.0",
+    });
   expect(hook.requests[0].path).toBe(`/hook?token=${HOOK_TOKEN}`);
   // Nothing was rolled out under notify.
   const deps = (await (await api("/api/deployments")).json()) as { deployments?: unknown[] } | unknown[];

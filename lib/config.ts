@@ -79,13 +79,28 @@ export const envSchema = z.object({
     empty,
     z.enum(["auto", "docker compose", "docker-compose"], { message: "auto, 'docker compose' or docker-compose" }).default("auto"),
   ),
-  GIT_REMOTE: z.preprocess(empty, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a remote name such as origin").default("origin")),
+  GIT_REMOTE: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a remote name such as origin")
+      .default("origin"),
+  ),
   GIT_MAIN_BRANCH: z.preprocess(
     empty,
-    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, "a branch name such as main").default("main"),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,99}$/, "a branch name such as main")
+      .default("main"),
   ),
   GIT_TIMEOUT: z.preprocess(empty, duration("30s").default(30_000)),
-  ORESI_GIT_EMAIL: z.preprocess(empty, z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, "an email address such as oresi@homelab.local").optional()),
+  ORESI_GIT_EMAIL: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^[^\s<>@]+@[^\s<>@]+$/, "an email address such as oresi@homelab.local")
+      .optional(),
+  ),
   GIT_SSH_KEY_FILE: z.preprocess(empty, z.string().optional()),
   GIT_HTTPS_TOKEN: z.preprocess(empty, z.string().optional()),
   /** Allow cloning a plain http:// remote (no TLS: the token and the code travel in clear). */
@@ -93,7 +108,10 @@ export const envSchema = z.object({
   KUMA_URL: z.preprocess(empty, optionalUrl),
   KUMA_STATUS_PAGE: z.preprocess(
     empty,
-    z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/i, "a status page slug such as homelab").optional(),
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/i, "a status page slug such as homelab")
+      .optional(),
   ),
   KUMA_API_KEY: z.preprocess(empty, z.string().optional()),
   KUMA_TIMEOUT: z.preprocess(empty, duration("5s").default(5_000)),
@@ -101,10 +119,19 @@ export const envSchema = z.object({
   NEXTAUTH_URL: z.preprocess(empty, optionalUrl),
   NEXTAUTH_SECRET: z.preprocess(empty, z.string().min(16, "at least 16 characters (openssl rand -base64 32)").optional()),
   SESSION_MAX_AGE: z.preprocess(empty, duration("12h").default(12 * 3_600_000)),
-  ADMIN_USER: z.preprocess(empty, z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, "a user name such as admin").optional()),
+  ADMIN_USER: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._@-]{1,64}$/, "a user name such as admin")
+      .optional(),
+  ),
   ADMIN_PASSWORD_HASH: z.preprocess(
     empty,
-    z.string().regex(/^scrypt\$/, "a hash printed by `npm run hash-password`").optional(),
+    z
+      .string()
+      .regex(/^scrypt\$/, "a hash printed by `npm run hash-password`")
+      .optional(),
   ),
   USERS: z.preprocess(empty, z.string().optional()),
   USER_ROLES: z.preprocess(empty, z.string().optional()),
@@ -122,17 +149,24 @@ export const envSchema = z.object({
     empty,
     z
       .string()
-      .refine(
-        (v) => {
-          const items = v.split(",").map((x) => x.trim()).filter(Boolean);
-          const files = items.filter((x) => !/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(x));
-          return items.length > 0 && files.length <= 1 && files.every((f) => /^[./~]|^[A-Za-z]:/.test(f) && !f.includes("\0"));
-        },
-        "GPG fingerprints (40 hex digits) and/or one path to an SSH allowed signers file, comma-separated",
-      )
+      .refine((v) => {
+        const items = v
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean);
+        const files = items.filter((x) => !/^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(x));
+        return items.length > 0 && files.length <= 1 && files.every((f) => /^[./~]|^[A-Za-z]:/.test(f) && !f.includes("\0"));
+      }, "GPG fingerprints (40 hex digits) and/or one path to an SSH allowed signers file, comma-separated")
       .optional(),
   ),
-  RELEASE_SIGNING_KEY: z.preprocess(empty, z.string().trim().regex(/^(?:[./~][^\0]*|[0-9A-Fa-f]{8,64})$/, "an SSH private key file path, or a GPG key id or fingerprint").optional()),
+  RELEASE_SIGNING_KEY: z.preprocess(
+    empty,
+    z
+      .string()
+      .trim()
+      .regex(/^(?:[./~][^\0]*|[0-9A-Fa-f]{8,64})$/, "an SSH private key file path, or a GPG key id or fingerprint")
+      .optional(),
+  ),
   CHATOPS_IP_ALLOWLIST: z.preprocess(empty, z.string().optional()),
   TRUSTED_PROXIES: z.preprocess(empty, z.string().optional()),
   INTENTS_DIR: z.preprocess(empty, z.string().default("./intents")),
@@ -183,11 +217,19 @@ export interface DockerHostConfig {
   source: "env" | "file";
 }
 
-const absolute = (what: string) => z.string().trim().min(1).refine((p) => path.isAbsolute(p), `an absolute path to ${what}`);
+const absolute = (what: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((p) => path.isAbsolute(p), `an absolute path to ${what}`);
 
 const hostEntrySchema = z
   .object({
-    url: z.string().trim().regex(/^(unix|tcp|ssh):\/\/\S+$/, "unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host"),
+    url: z
+      .string()
+      .trim()
+      .regex(/^(unix|tcp|ssh):\/\/\S+$/, "unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host"),
     tlsVerify: z.boolean().optional(),
     certPath: absolute("the folder with ca.pem, cert.pem and key.pem").optional(),
     sshKeyFile: absolute("an SSH private key file").optional(),
@@ -206,8 +248,10 @@ const hostsFileSchema = z
       .default({})
       .superRefine((hosts, ctx) => {
         for (const name of Object.keys(hosts)) {
-          if (!HOST_NAME_RE.test(name)) ctx.addIssue({ code: "custom", path: [name], message: "a host name of lower-case letters, digits and dashes (at most 31), such as nas" });
-          else if (name === LOCAL_HOST) ctx.addIssue({ code: "custom", path: [name], message: "`local` is the engine of DOCKER_HOST; give this host another name" });
+          if (!HOST_NAME_RE.test(name))
+            ctx.addIssue({ code: "custom", path: [name], message: "a host name of lower-case letters, digits and dashes (at most 31), such as nas" });
+          else if (name === LOCAL_HOST)
+            ctx.addIssue({ code: "custom", path: [name], message: "`local` is the engine of DOCKER_HOST; give this host another name" });
         }
       }),
     order: z.array(z.string()).optional(),
@@ -271,9 +315,7 @@ export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; problem: string; example?: string }[]) {
     super(
       "Invalid configuration:\n" +
-        problems
-          .map((p) => `  - ${p.variable}: ${p.problem}${p.example ? ` (example: ${p.variable}=${p.example})` : ""}`)
-          .join("\n"),
+        problems.map((p) => `  - ${p.variable}: ${p.problem}${p.example ? ` (example: ${p.variable}=${p.example})` : ""}`).join("\n"),
     );
     this.name = "ConfigError";
   }
@@ -312,10 +354,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (c.ADMIN_PASSWORD_HASH && !parseHash(c.ADMIN_PASSWORD_HASH))
     problems.push({ variable: "ADMIN_PASSWORD_HASH", problem: "not a valid hash: print one with `npm run -s hash-password`" });
-  if (c.KUMA_STATUS_PAGE && !c.KUMA_URL)
-    problems.push({ variable: "KUMA_URL", problem: "required when KUMA_STATUS_PAGE is set", example: EXAMPLES.KUMA_URL });
-  if (c.KUMA_API_KEY && !c.KUMA_URL)
-    problems.push({ variable: "KUMA_URL", problem: "required when KUMA_API_KEY is set", example: EXAMPLES.KUMA_URL });
+  if (c.KUMA_STATUS_PAGE && !c.KUMA_URL) problems.push({ variable: "KUMA_URL", problem: "required when KUMA_STATUS_PAGE is set", example: EXAMPLES.KUMA_URL });
+  if (c.KUMA_API_KEY && !c.KUMA_URL) problems.push({ variable: "KUMA_URL", problem: "required when KUMA_API_KEY is set", example: EXAMPLES.KUMA_URL });
   if (c.DOCKER_SSH_KEY_FILE && !c.DOCKER_HOST.startsWith("ssh://"))
     problems.push({ variable: "DOCKER_SSH_KEY_FILE", problem: "only used with an ssh:// DOCKER_HOST (such as ssh://user@host); unset it or set DOCKER_HOST" });
   const local = { url: c.DOCKER_HOST, tlsVerify: c.DOCKER_TLS_VERIFY, certPath: c.DOCKER_CERT_PATH, sshKeyFile: c.DOCKER_SSH_KEY_FILE };

@@ -1,10 +1,7 @@
 // Next.js bundles instrumentation and each route separately, so a module-level
 // variable can exist several times in one process. State that must be unique
 // per process (database handle, caches, the deployment runner) lives here.
-const registry: Map<string, unknown> = ((globalThis as Record<string, unknown>).__oresiSingletons ??= new Map<
-  string,
-  unknown
->()) as Map<string, unknown>;
+const registry: Map<string, unknown> = ((globalThis as Record<string, unknown>).__oresiSingletons ??= new Map<string, unknown>()) as Map<string, unknown>;
 
 export function singleton<T>(key: string, create: () => T): T {
   if (!registry.has(key)) registry.set(key, create());

@@ -56,9 +56,17 @@ export async function checkStacks(): Promise<DependencyStatus> {
   return timed("stacks", async () => {
     const dir = config().stacksDir;
     if (!fs.existsSync(dir))
-      return { status: "down", reason: `STACKS_DIR ${dir} does not exist`, hint: "Set STACKS_DIR to your Dockge stacks folder, or clone your stacks repository into it." };
+      return {
+        status: "down",
+        reason: `STACKS_DIR ${dir} does not exist`,
+        hint: "Set STACKS_DIR to your Dockge stacks folder, or clone your stacks repository into it.",
+      };
     if (!fs.existsSync(path.join(dir, ".git")))
-      return { status: "down", reason: `STACKS_DIR ${dir} is not a git repository`, hint: "Clone your stacks repository into STACKS_DIR (the Overview offers to), or point STACKS_DIR at a clone." };
+      return {
+        status: "down",
+        reason: `STACKS_DIR ${dir} is not a git repository`,
+        hint: "Clone your stacks repository into STACKS_DIR (the Overview offers to), or point STACKS_DIR at a clone.",
+      };
     return { status: "ok", reason: `git work tree at ${dir}` };
   });
 }
@@ -131,11 +139,7 @@ async function compute(): Promise<StatusReport> {
       extra[name] = { error: (e as Error).message };
     }
   }
-  const worst = dependencies.some((d) => d.status === "down")
-    ? "down"
-    : dependencies.some((d) => d.status === "degraded")
-      ? "degraded"
-      : "ok";
+  const worst = dependencies.some((d) => d.status === "down") ? "down" : dependencies.some((d) => d.status === "degraded") ? "degraded" : "ok";
   return {
     status: worst,
     version: process.env.ORESI_VERSION ?? "dev",

@@ -80,8 +80,20 @@ export function demoReleases(prefix) {
         },
         lines: ["First release: web, api and cache stacks"],
       },
-      { tag: "v1.1.0", daysAgo: 12, message: "web 1.0.0 → 1.1.0", files: { [`${web}/.env`]: "WEB_TAG=1.1.0\nAPP_MODE=demo\nSESSION_SECRET=demo-not-a-real-secret\n" }, lines: [`${web}: update to 1.1.0`] },
-      { tag: "v1.2.0", daysAgo: 5, message: "api 1.0.0 → 1.1.0", files: { [`${api}/compose.yaml`]: compose("oresi-demo/api:1.1.0") }, lines: [`${api}: update to 1.1.0`] },
+      {
+        tag: "v1.1.0",
+        daysAgo: 12,
+        message: "web 1.0.0 → 1.1.0",
+        files: { [`${web}/.env`]: "WEB_TAG=1.1.0\nAPP_MODE=demo\nSESSION_SECRET=demo-not-a-real-secret\n" },
+        lines: [`${web}: update to 1.1.0`],
+      },
+      {
+        tag: "v1.2.0",
+        daysAgo: 5,
+        message: "api 1.0.0 → 1.1.0",
+        files: { [`${api}/compose.yaml`]: compose("oresi-demo/api:1.1.0") },
+        lines: [`${api}: update to 1.1.0`],
+      },
       {
         tag: "v1.3.0",
         daysAgo: 1,
@@ -125,7 +137,9 @@ export function buildDemoImages(log = () => {}) {
   for (const img of DEMO_IMAGES) {
     if (spawnSync("docker", ["image", "inspect", img.ref], { stdio: "ignore" }).status === 0) continue;
     log(`building ${img.ref}${img.broken ? " (broken healthcheck)" : ""}`);
-    const r = spawnSync("bash", [path.join(ROOT, "scripts", "build-test-image.sh"), img.ref, ...(img.broken ? ["--broken"] : []), "oresi.demo=1"], { encoding: "utf8" });
+    const r = spawnSync("bash", [path.join(ROOT, "scripts", "build-test-image.sh"), img.ref, ...(img.broken ? ["--broken"] : []), "oresi.demo=1"], {
+      encoding: "utf8",
+    });
     if (r.status !== 0) throw new Error(`building ${img.ref} failed: ${r.stderr.trim()}`);
     built.push(img.ref);
   }
@@ -216,7 +230,11 @@ export function prepareDemo({ dir, prefix = "demo", reset = false, up = true, lo
     for (const stack of stacks) {
       const stackDir = path.join(work, stack);
       if (!fs.existsSync(stackDir)) continue;
-      const r = spawnSync(cmd[0], [...cmd.slice(1), "-p", stack, "up", "-d", "--remove-orphans"], { cwd: stackDir, encoding: "utf8", env: { ...process.env, COMPOSE_PROJECT_NAME: stack } });
+      const r = spawnSync(cmd[0], [...cmd.slice(1), "-p", stack, "up", "-d", "--remove-orphans"], {
+        cwd: stackDir,
+        encoding: "utf8",
+        env: { ...process.env, COMPOSE_PROJECT_NAME: stack },
+      });
       if (r.status !== 0) throw new Error(`${cmd.join(" ")} up in ${stack} failed:\n${r.stderr.trim()}`);
       started.push(stack);
     }

@@ -65,7 +65,13 @@ if (!cred.ADMIN_PASSWORD_HASH || !cred.CHATOPS_API_KEY) {
     process.exit(1);
   }
   cred = { ADMIN_USER: "admin", ADMIN_PASSWORD: password, ADMIN_PASSWORD_HASH: h.stdout.trim(), CHATOPS_API_KEY: crypto.randomBytes(24).toString("hex") };
-  fs.writeFileSync(credFile, Object.entries(cred).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+  fs.writeFileSync(
+    credFile,
+    Object.entries(cred)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n") + "\n",
+    { mode: 0o600 },
+  );
 }
 
 const url = `http://127.0.0.1:${port}`;

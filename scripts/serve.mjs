@@ -49,7 +49,11 @@ if (fs.existsSync(path.join(root, "public"))) fs.cpSync(path.join(root, "public"
 
 // server.js changes into its own folder: make relative paths absolute against where we were started.
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-for (const [k, def] of [["DATA_DIR", "./data"], ["INTENTS_DIR", "./intents"], ["STACKS_DIR", undefined]]) {
+for (const [k, def] of [
+  ["DATA_DIR", "./data"],
+  ["INTENTS_DIR", "./intents"],
+  ["STACKS_DIR", undefined],
+]) {
   const v = env[k] || def;
   if (v) env[k] = path.resolve(process.cwd(), v);
 }

@@ -54,6 +54,11 @@ command -v dockerd >/dev/null || bash scripts/docker-up.sh
 if ! ok; then
   if ! alive; then
     rm -f "$ROOT/docker.pid" "$SOCK"
+    # A restart (a test stopped the daemon and brings the host back) on the old network store makes
+    # dockerd 20.10 delete the host's docker0, the main engine's bridge: start with an empty one.
+    # The containers stay; Compose recreates its networks on the next `up`.
+    rm -rf "$ROOT/data/network"
+    had_docker0=0; ip link show docker0 >/dev/null 2>&1 && had_docker0=1
     if ! ip link show "$BR" >/dev/null 2>&1; then
       octet=$(( $(printf '%s' "$name" | cksum | cut -d' ' -f1) % 200 + 20 ))
       ip link add "$BR" type bridge
@@ -66,6 +71,12 @@ if ! ok; then
   fi
   for _ in $(seq 1 120); do ok && break; sleep 0.5; done
   ok || { say "engine $name did not answer; last lines of its log:"; tail -n 20 "$ROOT/dockerd.log" >&2; exit 1; }
+  if [[ ${had_docker0:-0} == 1 ]] && ! ip link show docker0 >/dev/null 2>&1; then
+    say "engine $name removed docker0: putting the main engine's bridge back"
+    gw=$(DOCKER_HOST=$MAIN docker network inspect bridge -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' 2>/dev/null || true)
+    sub=$(DOCKER_HOST=$MAIN docker network inspect bridge -f '{{range .IPAM.Config}}{{.Subnet}}{{end}}' 2>/dev/null || true)
+    ip link add docker0 type bridge && ip addr add "${gw:-172.17.0.1}/${sub##*/}" dev docker0 && ip link set docker0 up || true
+  fi
 fi
 for ref in "${IMAGES[@]}"; do
   DOCKER_HOST=$HOST docker image inspect "$ref" >/dev/null 2>&1 && continue

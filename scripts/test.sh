@@ -9,7 +9,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 t0=$SECONDS
 step "test environment"; bash scripts/test-env.sh
 step "type-check"; npx tsc --noEmit
-step "lint"; npx eslint --max-warnings=0 .
+step "lint and format"; npx eslint --max-warnings=0 . && npx prettier --check .
 step "unit and integration tests"; npx vitest run
 step "build"; npx next build
 step "e2e"; npx playwright test

@@ -159,7 +159,14 @@ describe("import structure", () => {
     ]);
     expect(cycles(g)).toEqual([["a.ts", "b.ts", "c.ts"]]);
     expect(onePath(g, ["a.ts", "b.ts", "c.ts"])).toBe("a.ts → b.ts → c.ts → a.ts");
-    expect(cycles(new Map([["a.ts", ["b.ts"]], ["b.ts", []]]))).toEqual([]);
+    expect(
+      cycles(
+        new Map([
+          ["a.ts", ["b.ts"]],
+          ["b.ts", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it("has no import cycle among lib/, app/ and components/", () => {

@@ -47,7 +47,11 @@ function isValueUse(id: ts.Identifier): boolean {
   // x.fetch: only the global one (window.fetch, globalThis.fetch) counts; opts.fetch is someone's option.
   if (ts.isPropertyAccessExpression(p) && p.name === id) return ts.isIdentifier(p.expression) && GLOBALS.has(p.expression.text);
   // Names of properties, members and parameters declared here, not the global.
-  if ((ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) && p.name === id) return false;
+  if (
+    (ts.isPropertyAssignment(p) || ts.isPropertySignature(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) &&
+    p.name === id
+  )
+    return false;
   if ((ts.isParameter(p) || ts.isVariableDeclaration(p) || ts.isBindingElement(p)) && p.name === id) return false;
   if (ts.isBindingElement(p) && p.propertyName === id) return false;
   if (ts.isImportSpecifier(p) || ts.isExportSpecifier(p) || ts.isJsxAttribute(p)) return false;
@@ -69,7 +73,9 @@ describe("client data goes through lib/queries/api.ts", () => {
     const offenders = files
       .filter((rel) => rel !== ALLOWED)
       .flatMap((rel) => fetchUses(fs.readFileSync(path.join(root, rel), "utf8"), rel).map((u) => `${rel}:${u}`));
-    expect(offenders, `call api<T>() from lib/queries/api.ts (through a queryOptions factory or a useMutation hook) instead:\n${offenders.join("\n")}`).toEqual([]);
+    expect(offenders, `call api<T>() from lib/queries/api.ts (through a queryOptions factory or a useMutation hook) instead:\n${offenders.join("\n")}`).toEqual(
+      [],
+    );
   });
 
   it("finds the one allowed call, in api<T>()", () => {

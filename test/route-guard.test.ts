@@ -51,7 +51,6 @@ let dataDir: string;
 const restoreEnv = saveEnv();
 const cookies: Record<string, string> = {};
 
-
 beforeAll(async () => {
   const h = await hashPassword("route-guard-pw", 1024);
   dataDir = freshDataDir("guard");

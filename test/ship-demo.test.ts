@@ -13,7 +13,9 @@ const prefix = runPrefix("demo");
 const dir = path.join(makeTempDir("demo"), "demo");
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
 const containers = (project: string) =>
-  execFileSync("docker", ["ps", "-a", "--filter", `label=com.docker.compose.project=${project}`, "--format", "{{.ID}} {{.Image}} {{.State}}"], { encoding: "utf8" })
+  execFileSync("docker", ["ps", "-a", "--filter", `label=com.docker.compose.project=${project}`, "--format", "{{.ID}} {{.Image}} {{.State}}"], {
+    encoding: "utf8",
+  })
     .trim()
     .split("\n")
     .filter(Boolean);
@@ -71,7 +73,9 @@ describe("npm run demo (repository, images, deployed release)", () => {
 
   it("builds every image from busybox, labelled with its version", () => {
     for (const img of DEMO_IMAGES as { ref: string }[]) {
-      const v = execFileSync("docker", ["image", "inspect", "-f", '{{index .Config.Labels "org.opencontainers.image.version"}}', img.ref], { encoding: "utf8" }).trim();
+      const v = execFileSync("docker", ["image", "inspect", "-f", '{{index .Config.Labels "org.opencontainers.image.version"}}', img.ref], {
+        encoding: "utf8",
+      }).trim();
       expect(v).toBe(img.ref.split(":")[1]);
     }
   });

@@ -143,7 +143,11 @@ describe("Dockerfile", () => {
 });
 
 describe(".dockerignore", () => {
-  const ignore = fs.readFileSync(path.join(ROOT, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const ignore = fs
+    .readFileSync(path.join(ROOT, ".dockerignore"), "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
 
   it("lists secrets, state, dependencies, builds, git and tests", () => {
     for (const e of [".env*", "data/", "node_modules", ".next", ".git", "test/", "e2e/", "**/*.test.ts", "test-results/", "demo/"]) expect(ignore).toContain(e);
@@ -153,9 +157,29 @@ describe(".dockerignore", () => {
     // A synthetic tree with this .dockerignore, built by the engine on a local test image.
     const ctx = tmp("ctx");
     const files = [
-      "package.json", "package-lock.json", "next.config.js", "tsconfig.json", "app/page.tsx", "lib/a.ts", "public/favicon.svg", "intents/README.md", "components/ui/x.tsx",
-      ".env", ".env.local", ".env.production", "data/oresi.db", "demo/stacks/x", "node_modules/x/index.js", ".next/BUILD_ID", ".git/HEAD", "test/a.test.ts",
-      "e2e/x.spec.ts", "lib/a.test.ts", "lib/b.int.test.ts", "test-results/r.txt", "key.pem",
+      "package.json",
+      "package-lock.json",
+      "next.config.js",
+      "tsconfig.json",
+      "app/page.tsx",
+      "lib/a.ts",
+      "public/favicon.svg",
+      "intents/README.md",
+      "components/ui/x.tsx",
+      ".env",
+      ".env.local",
+      ".env.production",
+      "data/oresi.db",
+      "demo/stacks/x",
+      "node_modules/x/index.js",
+      ".next/BUILD_ID",
+      ".git/HEAD",
+      "test/a.test.ts",
+      "e2e/x.spec.ts",
+      "lib/a.test.ts",
+      "lib/b.int.test.ts",
+      "test-results/r.txt",
+      "key.pem",
     ];
     for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(ctx, f)), { recursive: true });
@@ -174,7 +198,17 @@ describe(".dockerignore", () => {
         .split("\n")
         .map((l) => l.replace(/^\/ctx\//, ""))
         .sort();
-      expect(listed).toEqual(["app/page.tsx", "components/ui/x.tsx", "intents/README.md", "lib/a.ts", "next.config.js", "package-lock.json", "package.json", "public/favicon.svg", "tsconfig.json"]);
+      expect(listed).toEqual([
+        "app/page.tsx",
+        "components/ui/x.tsx",
+        "intents/README.md",
+        "lib/a.ts",
+        "next.config.js",
+        "package-lock.json",
+        "package.json",
+        "public/favicon.svg",
+        "tsconfig.json",
+      ]);
     } finally {
       spawnSync("docker", ["rmi", "-f", tag], { stdio: "ignore" });
       fs.rmSync(ctx, { recursive: true, force: true });
@@ -193,7 +227,11 @@ describe("docker-compose.example.yml", () => {
   function config(env: Record<string, string>): { status: number | null; out: string; err: string } {
     const dir = tmp("compose");
     fs.copyFileSync(path.join(ROOT, "docker-compose.example.yml"), path.join(dir, "compose.yml"));
-    const r = spawnSync("docker-compose", ["-f", "compose.yml", "config"], { cwd: dir, env: { PATH: process.env.PATH!, HOME: dir, ...env } as unknown as NodeJS.ProcessEnv, encoding: "utf8" });
+    const r = spawnSync("docker-compose", ["-f", "compose.yml", "config"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH!, HOME: dir, ...env } as unknown as NodeJS.ProcessEnv,
+      encoding: "utf8",
+    });
     fs.rmSync(dir, { recursive: true, force: true });
     return { status: r.status, out: r.stdout, err: r.stderr };
   }
@@ -215,7 +253,12 @@ describe("docker-compose.example.yml", () => {
       ]),
     );
     expect(c.volumes).toHaveProperty("oresi-data");
-    expect(svc.environment).toMatchObject({ STACKS_DIR: "/srv/my-stacks", DATA_DIR: "/data", CHATOPS_API_KEY: base.CHATOPS_API_KEY, CHATOPS_IP_ALLOWLIST: "100.64.0.0/10,fd7a:115c:a1e0::/48" });
+    expect(svc.environment).toMatchObject({
+      STACKS_DIR: "/srv/my-stacks",
+      DATA_DIR: "/data",
+      CHATOPS_API_KEY: base.CHATOPS_API_KEY,
+      CHATOPS_IP_ALLOWLIST: "100.64.0.0/10,fd7a:115c:a1e0::/48",
+    });
     // The hash keeps its '$' signs (Compose prints a literal $ as $$).
     expect(svc.environment.ADMIN_PASSWORD_HASH.replaceAll("$$", "$")).toBe(base.ADMIN_PASSWORD_HASH);
     expect(svc.group_add).toEqual(["994"]);
@@ -285,7 +328,11 @@ describe(".github/workflows/release.yml", () => {
     step("docker/setup-qemu-action");
     step("docker/setup-buildx-action");
     const build = step("docker/build-push-action").with!;
-    expect(String(build.platforms).split(",").map((p) => p.trim())).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(
+      String(build.platforms)
+        .split(",")
+        .map((p) => p.trim()),
+    ).toEqual(["linux/amd64", "linux/arm64"]);
     expect(build.push).toBe(true);
     expect(build.tags).toBe("${{ steps.meta.outputs.tags }}");
     expect(build["build-args"]).toMatch(/GIT_COMMIT=\$\{\{ steps\.newest\.outputs\.commit \}\}/);
@@ -294,7 +341,10 @@ describe(".github/workflows/release.yml", () => {
   it("tags :main, :<git-sha>, :vX.Y.Z and :latest for the newest release only", () => {
     const meta = step("docker/metadata-action").with!;
     expect(meta.images).toBe("${{ env.IMAGE }}");
-    const rules = meta.tags.trim().split("\n").map((l) => l.trim());
+    const rules = meta.tags
+      .trim()
+      .split("\n")
+      .map((l) => l.trim());
     expect(rules).toEqual([
       "type=ref,event=branch",
       "type=sha,prefix=,format=long",
@@ -304,13 +354,29 @@ describe(".github/workflows/release.yml", () => {
     expect(meta.flavor.trim()).toBe("latest=false");
   });
 
-  function runStep(id: string | undefined, name: string | undefined, cwd: string, ref: string): { status: number | null; out: Record<string, string>; err: string } {
+  function runStep(
+    id: string | undefined,
+    name: string | undefined,
+    cwd: string,
+    ref: string,
+  ): { status: number | null; out: Record<string, string>; err: string } {
     const s = imageSteps.find((x) => (id && x.id === id) || (name && x.name === name));
     expect(s?.run).toBeDefined();
     const outFile = path.join(cwd, ".gh-output");
     fs.writeFileSync(outFile, "");
-    const r = spawnSync("bash", ["-e", "-o", "pipefail", "-c", s!.run!], { cwd, env: { ...process.env, ...GIT_ENV, GITHUB_REF: ref, GITHUB_OUTPUT: outFile }, encoding: "utf8" });
-    const out = Object.fromEntries(fs.readFileSync(outFile, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split("=", 2) as [string, string]));
+    const r = spawnSync("bash", ["-e", "-o", "pipefail", "-c", s!.run!], {
+      cwd,
+      env: { ...process.env, ...GIT_ENV, GITHUB_REF: ref, GITHUB_OUTPUT: outFile },
+      encoding: "utf8",
+    });
+    const out = Object.fromEntries(
+      fs
+        .readFileSync(outFile, "utf8")
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split("=", 2) as [string, string]),
+    );
     return { status: r.status, out, err: r.stderr + r.stdout };
   }
 

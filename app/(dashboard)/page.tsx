@@ -33,10 +33,9 @@ export default async function OverviewPage() {
         <Card title="Set up your stacks repository" className="mb-4">
           <p className="mb-2">{stacks.reason}.</p>
           <p className="text-sm text-slate-700 dark:text-slate-300">
-            Oresi reads the git work tree at <code className="font-mono">STACKS_DIR</code> (now{" "}
-            <code className="font-mono">{config().stacksDir}</code>): one folder per stack with a compose file and{" "}
-            <code className="font-mono">.env</code>. Set <code className="font-mono">STACKS_DIR</code> to your Dockge stacks
-            folder and restart, or clone your repository there.
+            Oresi reads the git work tree at <code className="font-mono">STACKS_DIR</code> (now <code className="font-mono">{config().stacksDir}</code>): one
+            folder per stack with a compose file and <code className="font-mono">.env</code>. Set <code className="font-mono">STACKS_DIR</code> to your Dockge
+            stacks folder and restart, or clone your repository there.
           </p>
           <CloneRepo />
         </Card>

@@ -17,13 +17,27 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
       <table className="w-full min-w-[48rem] text-left text-sm">
         <thead className="border-b border-slate-200 text-xs uppercase text-slate-600 dark:border-slate-800 dark:text-slate-400">
           <tr>
-            <th scope="col" className="py-2 pr-3">Time</th>
-            <th scope="col" className="py-2 pr-3">Actor</th>
-            <th scope="col" className="py-2 pr-3">Action</th>
-            <th scope="col" className="py-2 pr-3">Target</th>
-            <th scope="col" className="py-2 pr-3">Result</th>
-            <th scope="col" className="py-2 pr-3">From</th>
-            <th scope="col" className="py-2">Details</th>
+            <th scope="col" className="py-2 pr-3">
+              Time
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Actor
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Action
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Target
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Result
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              From
+            </th>
+            <th scope="col" className="py-2">
+              Details
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">

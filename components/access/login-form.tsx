@@ -6,7 +6,17 @@ import { messageFor } from "./login-messages";
 
 const noSubscribe = () => () => {};
 
-export function LoginForm({ callbackUrl, local, oidcName, initialError }: { callbackUrl: string; local: boolean; oidcName: string | null; initialError: string | null }) {
+export function LoginForm({
+  callbackUrl,
+  local,
+  oidcName,
+  initialError,
+}: {
+  callbackUrl: string;
+  local: boolean;
+  oidcName: string | null;
+  initialError: string | null;
+}) {
   const [error, setError] = useState<string | null>(initialError);
   const [busy, setBusy] = useState(false);
   // Until React has hydrated the form, a click would submit it natively (a GET with the

@@ -33,7 +33,8 @@ export function StepsBar({ steps }: { steps: Step[] }) {
         {steps.map((s) => (
           <li key={s.name} data-step={s.name} data-status={s.status} title={s.detail}>
             <span aria-hidden="true">{stepIcon[s.status]} </span>
-            <span className="font-medium">{STEP_LABELS[s.name]}</span> <span className="text-slate-600 dark:text-slate-400">{s.status === "pending" ? "" : s.status === "ok" ? duration(s.durationMs) : s.status}</span>
+            <span className="font-medium">{STEP_LABELS[s.name]}</span>{" "}
+            <span className="text-slate-600 dark:text-slate-400">{s.status === "pending" ? "" : s.status === "ok" ? duration(s.durationMs) : s.status}</span>
           </li>
         ))}
       </ol>
@@ -113,9 +114,7 @@ export function DeploymentLive({ initial, initialLogs }: { initial: Deployment; 
         </dl>
         {d.steps.length ? <StepsBar steps={d.steps} /> : null}
         {d.stacks.length ? (
-          <p className="mt-3 text-sm">
-            Stacks: {d.stacks.map((s) => `${s.stack} (${s.change}${s.host ? ` on ${s.host}` : ""})`).join(", ")}
-          </p>
+          <p className="mt-3 text-sm">Stacks: {d.stacks.map((s) => `${s.stack} (${s.change}${s.host ? ` on ${s.host}` : ""})`).join(", ")}</p>
         ) : null}
         {d.error ? (
           <p role="alert" className="mt-3 rounded-lg bg-red-50 p-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
@@ -147,11 +146,21 @@ export function DeploymentLive({ initial, initialLogs }: { initial: Deployment; 
             <table className="w-full min-w-[32rem] text-left text-sm" data-testid="verification">
               <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
                 <tr>
-                  <th scope="col" className="py-1 pr-3">Stack</th>
-                  <th scope="col" className="py-1 pr-3">Check</th>
-                  <th scope="col" className="py-1 pr-3">Required</th>
-                  <th scope="col" className="py-1 pr-3">Seen</th>
-                  <th scope="col" className="py-1 pr-3">Result</th>
+                  <th scope="col" className="py-1 pr-3">
+                    Stack
+                  </th>
+                  <th scope="col" className="py-1 pr-3">
+                    Check
+                  </th>
+                  <th scope="col" className="py-1 pr-3">
+                    Required
+                  </th>
+                  <th scope="col" className="py-1 pr-3">
+                    Seen
+                  </th>
+                  <th scope="col" className="py-1 pr-3">
+                    Result
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-200 dark:divide-slate-800">

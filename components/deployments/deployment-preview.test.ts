@@ -14,7 +14,11 @@ const preview: DeploymentPreview = {
   to: "v1.1.0",
   toSha: "a".repeat(40),
   stacks: [
-    { stack: "api", change: "unchanged", services: [{ service: "app", action: "untouched", reasons: [], from: "oresi-test/api:1.0.0", to: "oresi-test/api:1.0.0" }] },
+    {
+      stack: "api",
+      change: "unchanged",
+      services: [{ service: "app", action: "untouched", reasons: [], from: "oresi-test/api:1.0.0", to: "oresi-test/api:1.0.0" }],
+    },
     {
       stack: "web",
       change: "changed",
@@ -29,7 +33,8 @@ const preview: DeploymentPreview = {
     { stack: "media", change: "added", services: [], error: "services.app.image must be a string" },
   ],
   counts: { recreated: 2, created: 1, removed: 1, untouched: 1 },
-  summary: "2 services recreated: web/app oresi-test/web 1.0.0 → 1.1.0 (environment), web/proxy (volumes); 1 created: web/worker oresi-test/web:1.1.0; 1 removed: web/old; 1 untouched",
+  summary:
+    "2 services recreated: web/app oresi-test/web 1.0.0 → 1.1.0 (environment), web/proxy (volumes); 1 created: web/worker oresi-test/web:1.1.0; 1 removed: web/old; 1 untouched",
 };
 
 function render(data?: DeploymentPreview): string {
@@ -38,7 +43,12 @@ function render(data?: DeploymentPreview): string {
   if (data) qc.setQueryData(deploymentPreviewKey(target), data);
   return renderToStaticMarkup(createElement(QueryClientProvider, { client: qc }, createElement(DeploymentPreviewPanel, { target })));
 }
-const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/&gt;/g, ">").replace(/&#x27;/g, "'").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&gt;/g, ">")
+    .replace(/&#x27;/g, "'")
+    .replace(/\s+/g, " ");
 
 describe("DeploymentPreviewPanel", () => {
   it("shows the summary, the changed stacks first, each service's action in words, image changes and reasons", () => {

@@ -12,12 +12,26 @@ export function HistoryTable({ deployments, compact = false }: { deployments: De
       <table className="w-full min-w-[36rem] text-left text-sm">
         <thead className="text-xs uppercase text-slate-600 dark:text-slate-400">
           <tr>
-            <th scope="col" className="py-2 pr-3">Release</th>
-            <th scope="col" className="py-2 pr-3">Kind</th>
-            <th scope="col" className="py-2 pr-3">Status</th>
-            <th scope="col" className="py-2 pr-3">Who</th>
-            <th scope="col" className="py-2 pr-3">Started</th>
-            {!compact && <th scope="col" className="py-2 pr-3">Duration</th>}
+            <th scope="col" className="py-2 pr-3">
+              Release
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Kind
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Status
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Who
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Started
+            </th>
+            {!compact && (
+              <th scope="col" className="py-2 pr-3">
+                Duration
+              </th>
+            )}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-200 dark:divide-slate-800">

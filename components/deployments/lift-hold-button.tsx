@@ -36,7 +36,9 @@ export function LiftHoldButton({ release, reason }: { release: string; reason: s
           })
         }
       >
-        <p>A scheduled sync may then roll out {release} again. It was held because: {reason}</p>
+        <p>
+          A scheduled sync may then roll out {release} again. It was held because: {reason}
+        </p>
       </ConfirmDialog>
     </>
   );

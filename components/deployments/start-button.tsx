@@ -15,7 +15,17 @@ export function RollbackButton({ to, summary }: { to: string; summary: string })
 }
 
 /** "Roll out vY" with what the release changes; runs the `rollout` intent (its confirm text is the dialog's title). */
-export function RolloutButton({ to, summary, label, variant = "primary" }: { to: string; summary: ReactNode; label?: ReactNode; variant?: "primary" | "secondary" }) {
+export function RolloutButton({
+  to,
+  summary,
+  label,
+  variant = "primary",
+}: {
+  to: string;
+  summary: ReactNode;
+  label?: ReactNode;
+  variant?: "primary" | "secondary";
+}) {
   return (
     <IntentButton intent="rollout" params={{ to }} variant={variant} summary={summary} deployment={{ kind: "rollout", to }}>
       {label ?? `Roll out ${to}`}

@@ -36,7 +36,18 @@ export interface IntentButtonProps {
   disabled?: boolean;
 }
 
-export function IntentButton({ intent, params = {}, children, variant = "primary", className, summary, deployment, onDone, navigate = true, disabled }: IntentButtonProps) {
+export function IntentButton({
+  intent,
+  params = {},
+  children,
+  variant = "primary",
+  className,
+  summary,
+  deployment,
+  onDone,
+  navigate = true,
+  disabled,
+}: IntentButtonProps) {
   const router = useRouter();
   const qc = useQueryClient();
   const intents = useQuery(intentsQuery());
@@ -87,7 +98,8 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
       return;
     }
     // The intent's answer carries the rollout preview: seed the dialog's query with it.
-    if (deployment && body.deployment && (deployment.kind === "rollback" || body.deployment.to === deployment.to)) qc.setQueryData(deploymentPreviewKey(deployment), body.deployment);
+    if (deployment && body.deployment && (deployment.kind === "rollback" || body.deployment.to === deployment.to))
+      qc.setQueryData(deploymentPreviewKey(deployment), body.deployment);
     setPreview(body);
     setPreviewing(false);
   }
@@ -108,7 +120,10 @@ export function IntentButton({ intent, params = {}, children, variant = "primary
         {label}
       </Button>
       {message ? (
-        <p role={message.tone === "bad" ? "alert" : "status"} className={`basis-full text-sm ${message.tone === "bad" ? "text-red-800 dark:text-red-300" : "text-emerald-800 dark:text-emerald-300"}`}>
+        <p
+          role={message.tone === "bad" ? "alert" : "status"}
+          className={`basis-full text-sm ${message.tone === "bad" ? "text-red-800 dark:text-red-300" : "text-emerald-800 dark:text-emerald-300"}`}
+        >
           {message.text}
         </p>
       ) : null}

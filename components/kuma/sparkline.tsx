@@ -26,15 +26,7 @@ export function Sparkline({ beats, max = 20, className = "" }: { beats: Pick<Bea
   const gap = 2;
   const width = max * (w + gap) - gap;
   return (
-    <svg
-      role="img"
-      aria-label={label}
-      viewBox={`0 0 ${width} 16`}
-      width={width}
-      height={16}
-      className={`shrink-0 ${className}`}
-      data-sparkline
-    >
+    <svg role="img" aria-label={label} viewBox={`0 0 ${width} 16`} width={width} height={16} className={`shrink-0 ${className}`} data-sparkline>
       <title>{label}</title>
       {Array.from({ length: max - shown.length }, (_, i) => (
         <rect key={`e${i}`} x={i * (w + gap)} y={14} width={w} height={2} rx={1} className="fill-slate-200 dark:fill-slate-700" />

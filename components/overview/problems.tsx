@@ -20,17 +20,28 @@ export function DeployProblems({ data }: { data: OverviewData }) {
             {interrupted.kind} {interrupted.from} → {interrupted.to}
           </Link>{" "}
           stopped during <em>{step}</em> when the server went down. The repository is checked out at <span className="font-mono">{at}</span>
-          {repo?.branch ? ` (branch ${repo.branch})` : " (detached)"}; the last verified release is <span className="font-mono">{deployed?.tag ?? "none"}</span>.{" "}
-          {touched
-            ? `These stacks may run either release: ${interrupted.stacks.map((s) => s.stack).join(", ") || "none"}.`
-            : "Nothing running was touched."}
+          {repo?.branch ? ` (branch ${repo.branch})` : " (detached)"}; the last verified release is <span className="font-mono">{deployed?.tag ?? "none"}</span>
+          . {touched ? `These stacks may run either release: ${interrupted.stacks.map((s) => s.stack).join(", ") || "none"}.` : "Nothing running was touched."}
         </p>
         <div className="flex flex-wrap gap-2">
           {interrupted.to ? (
-            <RolloutButton to={interrupted.to} label={`Finish rollout to ${interrupted.to}`} summary={<p>Runs the rollout to {interrupted.to} again from the start: {interrupted.stacks.map((s) => s.stack).join(", ") || "the stacks that differ"}.</p>} />
+            <RolloutButton
+              to={interrupted.to}
+              label={`Finish rollout to ${interrupted.to}`}
+              summary={
+                <p>
+                  Runs the rollout to {interrupted.to} again from the start: {interrupted.stacks.map((s) => s.stack).join(", ") || "the stacks that differ"}.
+                </p>
+              }
+            />
           ) : null}
           {deployed?.tag && deployed.tag !== interrupted.to ? (
-            <RolloutButton to={deployed.tag} variant="secondary" label={`Go back to ${deployed.tag}`} summary={<p>Checks out {deployed.tag} again and brings up every stack that differs from what the work tree is at now.</p>} />
+            <RolloutButton
+              to={deployed.tag}
+              variant="secondary"
+              label={`Go back to ${deployed.tag}`}
+              summary={<p>Checks out {deployed.tag} again and brings up every stack that differs from what the work tree is at now.</p>}
+            />
           ) : null}
         </div>
       </li>,
@@ -51,8 +62,10 @@ export function DeployProblems({ data }: { data: OverviewData }) {
   if (repo?.dirtyFiles.length) {
     items.push(
       <li key="dirty">
-        <strong>⚠ {repo.dirtyFiles.length} file{repo.dirtyFiles.length === 1 ? "" : "s"} edited in place (live edits)</strong> — rollouts are refused until they are committed or discarded:{" "}
-        <span className="font-mono">{repo.dirtyFiles.slice(0, 5).join(", ")}</span>
+        <strong>
+          ⚠ {repo.dirtyFiles.length} file{repo.dirtyFiles.length === 1 ? "" : "s"} edited in place (live edits)
+        </strong>{" "}
+        — rollouts are refused until they are committed or discarded: <span className="font-mono">{repo.dirtyFiles.slice(0, 5).join(", ")}</span>
         {repo.dirtyFiles.length > 5 ? "…" : ""}
       </li>,
     );

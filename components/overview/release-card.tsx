@@ -34,8 +34,8 @@ export function ReleaseCard({ data }: { data: OverviewData }) {
         {deployed?.release?.subject ? <p className="text-sm">&ldquo;{deployed.release.subject}&rdquo;</p> : null}
         {running ? (
           <p className="text-sm">
-            <StatusBadge tone="info" label={running.status.replace(/_/g, " ")} />{" "}
-            {running.kind === "rollback" ? "Rolling back" : "Rolling out"} <span className="font-mono">{running.to}</span> —{" "}
+            <StatusBadge tone="info" label={running.status.replace(/_/g, " ")} /> {running.kind === "rollback" ? "Rolling back" : "Rolling out"}{" "}
+            <span className="font-mono">{running.to}</span> —{" "}
             <Link className="underline" href={running.url}>
               watch it
             </Link>

@@ -58,7 +58,9 @@ export function CloneRepo() {
           Clone into STACKS_DIR
         </Button>
       </form>
-      <p className="text-xs text-slate-600 dark:text-slate-400">HTTPS uses the token in GIT_HTTPS_TOKEN; SSH uses the key file in GIT_SSH_KEY_FILE. Never put credentials in the URL.</p>
+      <p className="text-xs text-slate-600 dark:text-slate-400">
+        HTTPS uses the token in GIT_HTTPS_TOKEN; SSH uses the key file in GIT_SSH_KEY_FILE. Never put credentials in the URL.
+      </p>
       <div role="status" className="text-sm">
         {job?.state === "running" ? (
           <span>

@@ -1,6 +1,10 @@
 import type { ReleaseDiff } from "@/lib/releases/diff";
 
-const lineCls = { "+": "bg-emerald-50 text-emerald-950 dark:bg-emerald-950/60 dark:text-emerald-100", "-": "bg-red-50 text-red-950 dark:bg-red-950/60 dark:text-red-100", " ": "" };
+const lineCls = {
+  "+": "bg-emerald-50 text-emerald-950 dark:bg-emerald-950/60 dark:text-emerald-100",
+  "-": "bg-red-50 text-red-950 dark:bg-red-950/60 dark:text-red-100",
+  " ": "",
+};
 
 /** Unified diff per stack and file (secret values already masked by the server). */
 export function DiffView({ diff, label }: { diff: ReleaseDiff; label: string }) {
@@ -15,7 +19,8 @@ export function DiffView({ diff, label }: { diff: ReleaseDiff; label: string }) 
   return (
     <div className="space-y-3" aria-label={label}>
       <p className="text-sm text-slate-700 dark:text-slate-300">
-        <span className="font-mono">{from}</span> → <span className="font-mono">{to}</span>: {diff.stacks.length} stack{diff.stacks.length === 1 ? "" : "s"}. Secrets (secret-named keys, passwords in URLs, private keys, tokens) are masked for everyone.
+        <span className="font-mono">{from}</span> → <span className="font-mono">{to}</span>: {diff.stacks.length} stack{diff.stacks.length === 1 ? "" : "s"}.
+        Secrets (secret-named keys, passwords in URLs, private keys, tokens) are masked for everyone.
       </p>
       {diff.stacks.map((s) => (
         <details key={s.name} open className="rounded-lg border border-slate-200 dark:border-slate-800">

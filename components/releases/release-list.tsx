@@ -44,7 +44,10 @@ function Badges({ r, deployed, signature }: { r: Item; deployed: boolean; signat
 function Meta({ r }: { r: Item }) {
   return (
     <p className="text-xs text-slate-600 dark:text-slate-400">
-      {r.tagger?.name ?? "unknown"} · <RelativeTime iso={r.date} /> · <span className="font-mono" title={r.sha}>{r.sha.slice(0, 8)}</span>
+      {r.tagger?.name ?? "unknown"} · <RelativeTime iso={r.date} /> ·{" "}
+      <span className="font-mono" title={r.sha}>
+        {r.sha.slice(0, 8)}
+      </span>
     </p>
   );
 }
@@ -56,7 +59,10 @@ export function ReleaseList({ items, deployedTag, signatures }: { items: Item[];
       {items.map((r) => (
         <li key={r.tag} className="flex flex-col gap-1 py-3" data-testid="release-row">
           <div className="flex flex-wrap items-center gap-2">
-            <Link href={`/releases/${encodeURIComponent(r.tag)}`} className="inline-flex min-h-11 items-center font-mono text-base font-semibold text-blue-800 hover:underline dark:text-blue-300">
+            <Link
+              href={`/releases/${encodeURIComponent(r.tag)}`}
+              className="inline-flex min-h-11 items-center font-mono text-base font-semibold text-blue-800 hover:underline dark:text-blue-300"
+            >
               {r.tag}
             </Link>
             <Badges r={r} deployed={r.tag === deployedTag} signature={signatures?.[r.tag]} />
@@ -86,7 +92,10 @@ export function ReleaseTimeline({ items, deployedTag, signatures }: { items: Ite
             className={`absolute -left-[9px] mt-2 h-4 w-4 rounded-full border-2 border-white dark:border-slate-900 ${r.tag === deployedTag ? "bg-emerald-600" : r.prerelease ? "bg-amber-500" : "bg-blue-600"}`}
           />
           <div className="flex flex-wrap items-center gap-2">
-            <Link href={`/releases/${encodeURIComponent(r.tag)}`} className="inline-flex min-h-11 items-center font-mono font-semibold text-blue-800 hover:underline dark:text-blue-300">
+            <Link
+              href={`/releases/${encodeURIComponent(r.tag)}`}
+              className="inline-flex min-h-11 items-center font-mono font-semibold text-blue-800 hover:underline dark:text-blue-300"
+            >
               {r.tag}
             </Link>
             <Badges r={r} deployed={r.tag === deployedTag} signature={signatures?.[r.tag]} />

@@ -5,10 +5,14 @@ export function RepoBanner({ state }: { state: RepoState }) {
   return (
     <div className="mb-4 space-y-2">
       {state.dirtyFiles.length ? (
-        <div role="alert" className="rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+        <div
+          role="alert"
+          className="rounded-lg border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+        >
           <p className="font-semibold">
             <span aria-hidden="true">! </span>
-            {state.dirtyFiles.length} file{state.dirtyFiles.length === 1 ? "" : "s"} edited in place (live edits): commit them to the repository, or discard them. Rollouts are refused until then.
+            {state.dirtyFiles.length} file{state.dirtyFiles.length === 1 ? "" : "s"} edited in place (live edits): commit them to the repository, or discard
+            them. Rollouts are refused until then.
           </p>
           <ul className="mt-1 list-inside list-disc font-mono text-xs">
             {state.dirtyFiles.slice(0, 10).map((f) => (

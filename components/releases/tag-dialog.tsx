@@ -12,8 +12,7 @@ import { releaseDraftQuery, useTagRelease, type TagDraft } from "@/lib/queries/r
 
 export type { TagDraft } from "@/lib/queries/releases";
 
-const input =
-  "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
+const input = "w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
 
 export function TagReleaseButton({ initial }: { initial: TagDraft }) {
   const allowed = useCan("admin");
@@ -107,7 +106,13 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
             <legend className="mb-1 text-sm font-medium">Suggested versions{draft.suggestions.base ? ` (after ${draft.suggestions.base})` : ""}</legend>
             <div className="flex flex-wrap gap-2">
               {(["patch", "minor", "major"] as const).map((k) => (
-                <Button key={k} type="button" variant={tag === draft.suggestions[k] ? "primary" : "secondary"} aria-pressed={tag === draft.suggestions[k]} onClick={() => choose(draft.suggestions[k])}>
+                <Button
+                  key={k}
+                  type="button"
+                  variant={tag === draft.suggestions[k] ? "primary" : "secondary"}
+                  aria-pressed={tag === draft.suggestions[k]}
+                  onClick={() => choose(draft.suggestions[k])}
+                >
                   {k} <span className="font-mono">{draft.suggestions[k]}</span>
                 </Button>
               ))}
@@ -127,7 +132,11 @@ export function TagReleaseButton({ initial }: { initial: TagDraft }) {
               autoComplete="off"
               spellCheck={false}
             />
-            <p id={`${id}-vh`} role="status" className={`mt-1 text-sm ${problem ? "text-red-800 dark:text-red-300" : "text-emerald-800 dark:text-emerald-300"}`}>
+            <p
+              id={`${id}-vh`}
+              role="status"
+              className={`mt-1 text-sm ${problem ? "text-red-800 dark:text-red-300" : "text-emerald-800 dark:text-emerald-300"}`}
+            >
               {problem ? problem.message : orderProblem ? `Backport: ${tag} is older than the newest release.` : `${tag} is a valid new version.`}
             </p>
           </div>

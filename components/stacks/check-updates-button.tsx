@@ -18,14 +18,25 @@ export function CheckUpdatesButton({ stack }: { stack: string }) {
     checkUpdates.mutate(stack, {
       onSuccess: (body) => {
         const failed = body.checks.filter((c) => c.error);
-        setMsg(failed.length ? `Checked; ${failed.length} could not be checked: ${failed.map((f) => f.error).join("; ")}` : `Checked ${body.checks.length} image(s).`);
+        setMsg(
+          failed.length
+            ? `Checked; ${failed.length} could not be checked: ${failed.map((f) => f.error).join("; ")}`
+            : `Checked ${body.checks.length} image(s).`,
+        );
         router.refresh();
       },
       onError: (e) => setMsg(isUnreachable(e) ? "The server did not answer." : e.message),
     });
   }
   return (
-    <Can role="operator" fallback={<Button variant="secondary" disabled title="Needs the operator role">Check for updates</Button>}>
+    <Can
+      role="operator"
+      fallback={
+        <Button variant="secondary" disabled title="Needs the operator role">
+          Check for updates
+        </Button>
+      }
+    >
       <span className="flex flex-wrap items-center gap-2">
         <Button variant="secondary" onClick={check} disabled={busy}>
           {busy ? "Checking…" : "Check for updates"}

@@ -69,7 +69,11 @@ export function LogViewer({ containers }: { containers: { id: string; name: stri
       <div className="mb-2 flex flex-wrap items-end gap-3">
         <label className="flex flex-col text-sm">
           Container
-          <select className="min-h-11 rounded-lg border border-slate-300 bg-white px-2 dark:border-slate-700 dark:bg-slate-900" value={id} onChange={(e) => setId(e.target.value)}>
+          <select
+            className="min-h-11 rounded-lg border border-slate-300 bg-white px-2 dark:border-slate-700 dark:bg-slate-900"
+            value={id}
+            onChange={(e) => setId(e.target.value)}
+          >
             {containers.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -79,7 +83,11 @@ export function LogViewer({ containers }: { containers: { id: string; name: stri
         </label>
         <label className="flex flex-col text-sm">
           Lines
-          <select className="min-h-11 rounded-lg border border-slate-300 bg-white px-2 dark:border-slate-700 dark:bg-slate-900" value={tail} onChange={(e) => setTail(Number(e.target.value))}>
+          <select
+            className="min-h-11 rounded-lg border border-slate-300 bg-white px-2 dark:border-slate-700 dark:bg-slate-900"
+            value={tail}
+            onChange={(e) => setTail(Number(e.target.value))}
+          >
             {[50, 200, 1000, 5000].map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -87,10 +95,14 @@ export function LogViewer({ containers }: { containers: { id: string; name: stri
             ))}
           </select>
         </label>
-        <Button variant={following ? "danger" : "secondary"} onClick={() => {
+        <Button
+          variant={following ? "danger" : "secondary"}
+          onClick={() => {
             if (!following) setLines([]);
             setFollowing(!following);
-          }} aria-pressed={following}>
+          }}
+          aria-pressed={following}
+        >
           {following ? "Stop following" : "Follow"}
         </Button>
         <label className="inline-flex min-h-11 items-center gap-2 text-sm">
@@ -115,7 +127,11 @@ export function LogViewer({ containers }: { containers: { id: string; name: stri
         className="max-h-[28rem] overflow-auto rounded-lg bg-slate-950 p-2 font-mono text-xs leading-5 text-slate-100"
       >
         {shown.map((l, i) => (
-          <div key={i} className={`whitespace-pre-wrap break-all ${l.error ? "bg-red-950 text-red-200" : l.stream === "stderr" ? "text-amber-200" : ""}`} data-error={l.error || undefined}>
+          <div
+            key={i}
+            className={`whitespace-pre-wrap break-all ${l.error ? "bg-red-950 text-red-200" : l.stream === "stderr" ? "text-amber-200" : ""}`}
+            data-error={l.error || undefined}
+          >
             <span className="sr-only">{l.stream} </span>
             {l.error ? <span aria-hidden="true">✕ </span> : null}
             {l.text}

@@ -10,7 +10,9 @@ export function OtherContainers({ groups, showHost = false }: { groups: ProjectG
   return (
     <Card title={`Outside any stack (${total})`} className="mt-4">
       <details>
-        <summary className="min-h-11 cursor-pointer py-2 text-sm">Show {total} containers of {groups.length} other projects</summary>
+        <summary className="min-h-11 cursor-pointer py-2 text-sm">
+          Show {total} containers of {groups.length} other projects
+        </summary>
         <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800">
           {groups.map((g) => (
             <li key={`${g.host ?? ""}/${g.project ?? "(none)"}`} className="py-2">

@@ -11,19 +11,35 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
         <caption className="sr-only">Desired and running state per service</caption>
         <thead className="text-xs text-slate-600 uppercase dark:text-slate-400">
           <tr>
-            <th scope="col" className="py-2 pr-3">Service</th>
-            <th scope="col" className="py-2 pr-3">Release says</th>
-            <th scope="col" className="py-2 pr-3">Runs</th>
-            <th scope="col" className="py-2 pr-3">Health</th>
-            <th scope="col" className="py-2 pr-3">Sync</th>
+            <th scope="col" className="py-2 pr-3">
+              Service
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Release says
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Runs
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Health
+            </th>
+            <th scope="col" className="py-2 pr-3">
+              Sync
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-200 align-top dark:divide-slate-800">
           {services.map((s) => (
             <tr key={s.name} data-testid={`service-${s.name}`}>
-              <th scope="row" className="py-2 pr-3 font-medium">{s.name}</th>
+              <th scope="row" className="py-2 pr-3 font-medium">
+                {s.name}
+              </th>
               <td className="py-2 pr-3">
-                {s.desired ? <code className="font-mono text-xs">{s.desired.image ?? "(built)"}</code> : <span className="text-slate-600 dark:text-slate-400">not in the release</span>}
+                {s.desired ? (
+                  <code className="font-mono text-xs">{s.desired.image ?? "(built)"}</code>
+                ) : (
+                  <span className="text-slate-600 dark:text-slate-400">not in the release</span>
+                )}
               </td>
               <td className="py-2 pr-3">
                 {s.swarm ? <SwarmServiceRuns swarm={s.swarm} /> : null}
@@ -36,11 +52,14 @@ export function ServiceTable({ services }: { services: ServiceView[] }) {
                         {c.name} · image <ShortDigest value={c.imageId} /> · digest <ShortDigest value={c.digest} />
                         {c.startedAt ? (
                           <>
-                            {" "}· started <RelativeTime iso={c.startedAt} />
+                            {" "}
+                            · started <RelativeTime iso={c.startedAt} />
                           </>
                         ) : null}
                         {c.restartCount ? ` · ${c.restartCount} restarts` : ""}
-                        {c.ports.length ? ` · ports ${c.ports.map((p) => (p.publicPort ? `${p.publicPort}→${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`)).join(", ")}` : ""}
+                        {c.ports.length
+                          ? ` · ports ${c.ports.map((p) => (p.publicPort ? `${p.publicPort}→${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`)).join(", ")}`
+                          : ""}
                       </div>
                     </div>
                   ))

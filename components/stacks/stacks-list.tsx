@@ -12,7 +12,10 @@ export function StacksList({ stacks, showHost = false }: { stacks: StackView[]; 
       {stacks.map((s) => (
         <li key={s.name} className="py-3" data-testid={`stack-${s.name}`}>
           <div className="flex flex-wrap items-center justify-between gap-2">
-            <Link href={`/stacks/${s.name}`} className="inline-flex min-h-11 items-center font-semibold text-blue-800 underline-offset-2 hover:underline dark:text-blue-300">
+            <Link
+              href={`/stacks/${s.name}`}
+              className="inline-flex min-h-11 items-center font-semibold text-blue-800 underline-offset-2 hover:underline dark:text-blue-300"
+            >
               {s.name}
             </Link>
             <HostChip host={s.host} show={showHost} />

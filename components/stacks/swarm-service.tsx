@@ -22,7 +22,9 @@ export function SwarmServiceRuns({ swarm }: { swarm: SwarmServiceInfo }) {
         Swarm service {swarm.fullName} · digest <ShortDigest value={swarm.digest} />
         {swarm.update ? ` · update ${swarm.update.state.replace("_", " ")}` : ""}
       </div>
-      {swarm.update && swarm.update.state !== "completed" && swarm.update.message ? <p className="text-xs text-slate-700 dark:text-slate-300">{swarm.update.message}</p> : null}
+      {swarm.update && swarm.update.state !== "completed" && swarm.update.message ? (
+        <p className="text-xs text-slate-700 dark:text-slate-300">{swarm.update.message}</p>
+      ) : null}
       {swarm.tasks.length ? (
         <details className="mt-1 text-xs">
           <summary className="inline-flex min-h-11 cursor-pointer items-center text-slate-700 dark:text-slate-300">Tasks ({swarm.tasks.length} latest)</summary>
@@ -38,7 +40,8 @@ export function SwarmServiceRuns({ swarm }: { swarm: SwarmServiceInfo }) {
                 {t.error ? ` · ${t.error}` : ""}
                 {t.createdAt ? (
                   <>
-                    {" "}· <RelativeTime iso={t.createdAt} />
+                    {" "}
+                    · <RelativeTime iso={t.createdAt} />
                   </>
                 ) : null}
               </li>

@@ -76,7 +76,8 @@ export function SyncPanel({ initial }: { initial: SyncStatus }) {
         {s.lastError && s.lastRun?.outcome === "failed" ? (
           <p className="text-red-800 dark:text-red-300">
             <span aria-hidden="true">✕ </span>
-            {s.consecutiveFailures > 1 ? `The last ${s.consecutiveFailures} syncs failed` : "The last sync failed"}: {s.lastError.message} It is retried at the next sync.
+            {s.consecutiveFailures > 1 ? `The last ${s.consecutiveFailures} syncs failed` : "The last sync failed"}: {s.lastError.message} It is retried at the
+            next sync.
           </p>
         ) : null}
         <p>

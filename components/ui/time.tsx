@@ -7,7 +7,13 @@ export function relative(iso: string, now = Date.now()): string {
   const abs = Math.abs(s);
   const fmt = (n: number, u: string) => `${n} ${u}${n === 1 ? "" : "s"}`;
   const out =
-    abs < 45 ? "just now" : abs < 3600 ? fmt(Math.round(abs / 60), "minute") : abs < 86400 ? fmt(Math.round(abs / 3600), "hour") : fmt(Math.round(abs / 86400), "day");
+    abs < 45
+      ? "just now"
+      : abs < 3600
+        ? fmt(Math.round(abs / 60), "minute")
+        : abs < 86400
+          ? fmt(Math.round(abs / 3600), "hour")
+          : fmt(Math.round(abs / 86400), "day");
   if (out === "just now") return out;
   return s >= 0 ? `${out} ago` : `in ${out}`;
 }

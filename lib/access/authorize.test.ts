@@ -28,7 +28,6 @@ async function status(p: Promise<unknown>): Promise<number> {
   }
 }
 
-
 beforeAll(async () => {
   const h = await hashPassword("pw-viewer-1", 1024);
   const ho = await hashPassword("pw-operator-1", 1024);
@@ -74,8 +73,7 @@ describe("sessions", () => {
     const foreign = await sessionCookie("otto", "operator", { secret: "another-secret-0123456789abcdef" });
     const good = await sessionCookie("otto", "operator");
     const tampered = good.slice(0, -4) + (good.endsWith("AAAA") ? "BBBB" : "AAAA");
-    for (const cookie of [expired, foreign, tampered])
-      expect(await status(authorize(testRequest(URL_, { headers: { cookie } }), "viewer"))).toBe(401);
+    for (const cookie of [expired, foreign, tampered]) expect(await status(authorize(testRequest(URL_, { headers: { cookie } }), "viewer"))).toBe(401);
     expect(await status(authorize(testRequest(URL_, { headers: { cookie: good } }), "viewer"))).toBe(200);
   });
 
@@ -158,7 +156,11 @@ describe("local sign-in", () => {
     expect(await signInLocal("otto", "wrong", "10.9.0.1")).toBeNull();
     expect(await signInLocal("nobody", "pw-operator-1", "10.9.0.1")).toBeNull();
     expect(audits("auth.sign_in").at(-1)).toMatchObject({ actor: "otto", result: "ok", source_ip: "10.9.0.1" });
-    expect(audits("auth.sign_in_failed").slice(-2).map((a) => a.result)).toEqual(["wrong_password", "unknown_user"]);
+    expect(
+      audits("auth.sign_in_failed")
+        .slice(-2)
+        .map((a) => a.result),
+    ).toEqual(["wrong_password", "unknown_user"]);
   });
 
   it("rate-limits failures per user, across addresses, even for the right password", async () => {

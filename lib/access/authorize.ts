@@ -80,8 +80,7 @@ export async function authorize(req: NextRequest, access: Access): Promise<Calle
     throw e;
   }
   if (!caller.role) throw refuse("unauthorized", "Sign in, or send an API key as 'Authorization: Bearer <key>'.", caller);
-  if (!hasRole(caller.role, access))
-    throw refuse("forbidden", `This needs the ${access} role; ${caller.name} has ${caller.role}.`, caller);
+  if (!hasRole(caller.role, access)) throw refuse("forbidden", `This needs the ${access} role; ${caller.name} has ${caller.role}.`, caller);
   const origin = config().NEXTAUTH_URL ?? config().PUBLIC_URL;
   if (caller.kind === "user" && !SAFE_METHODS.has(req.method.toUpperCase()) && !isSameOrigin(req.headers, origin))
     throw refuse("forbidden", "Cross-site request refused: send it from the dashboard's own pages (same origin).", caller);

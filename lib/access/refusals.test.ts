@@ -22,7 +22,14 @@ afterAll(() => {
 describe("page refusals", () => {
   it("are queued by the proxy and drained into the audit trail", () => {
     takeRefusals();
-    queueRefusal({ at: "2026-11-25T10:00:00.000Z", ip: "203.0.113.9", method: "GET", path: "/stacks", status: 403, reason: "address not in CHATOPS_IP_ALLOWLIST" });
+    queueRefusal({
+      at: "2026-11-25T10:00:00.000Z",
+      ip: "203.0.113.9",
+      method: "GET",
+      path: "/stacks",
+      status: 403,
+      reason: "address not in CHATOPS_IP_ALLOWLIST",
+    });
     expect(drainRefusals()).toBe(1);
     expect(drainRefusals()).toBe(0);
     const row = db().prepare("SELECT * FROM audit_events WHERE action = 'request.refused' ORDER BY id DESC LIMIT 1").get() as Record<string, unknown>;

@@ -43,7 +43,12 @@ async function burst(attempts: { user: string; password: string; ip: string }[])
       ),
     ),
   );
-  return { ok: out.filter((o) => o === "ok").length, wrong: out.filter((o) => o === "wrong").length, refused: out.filter((o) => o === "refused").length, other: out.filter((o) => o.startsWith("error")) };
+  return {
+    ok: out.filter((o) => o === "ok").length,
+    wrong: out.filter((o) => o === "wrong").length,
+    refused: out.filter((o) => o === "refused").length,
+    other: out.filter((o) => o.startsWith("error")),
+  };
 }
 
 describe("sign-in rate limit under parallel requests", () => {
@@ -55,7 +60,9 @@ describe("sign-in rate limit under parallel requests", () => {
     expect(r.refused).toBeGreaterThanOrEqual(40 - SIGN_IN_LIMITS.perUser);
     // the correct password is refused too until the window passes
     await expect(signInLocal("alice", "correct horse battery", "10.9.9.9")).rejects.toThrow(/Too many failed sign-ins/);
-    const limited = db().prepare("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in_failed' AND result = 'rate_limited'").get() as { n: number };
+    const limited = db().prepare("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'auth.sign_in_failed' AND result = 'rate_limited'").get() as {
+      n: number;
+    };
     expect(limited.n).toBeGreaterThanOrEqual(35);
   });
 

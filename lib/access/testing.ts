@@ -7,11 +7,7 @@ import type { Role } from "./roles";
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789";
 
 /** A session cookie as next-auth would set it after a local sign-in. */
-export async function sessionCookie(
-  name: string,
-  role: Role,
-  opts: { secret?: string; maxAge?: number; provider?: string } = {},
-): Promise<string> {
+export async function sessionCookie(name: string, role: Role, opts: { secret?: string; maxAge?: number; provider?: string } = {}): Promise<string> {
   const token = await encode({
     token: { name, role, provider: opts.provider ?? "credentials", sub: name },
     secret: opts.secret ?? TEST_SECRET,

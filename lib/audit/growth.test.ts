@@ -11,7 +11,12 @@ import { audit } from "./record";
 import { pruneAudit } from "./retention";
 
 const refusedRows = (target: string) =>
-  db().prepare("SELECT id, count, source_ip, ts FROM audit_events WHERE action = 'request.refused' AND target = ? ORDER BY id").all(target) as { id: number; count: number; source_ip: string; ts: string }[];
+  db().prepare("SELECT id, count, source_ip, ts FROM audit_events WHERE action = 'request.refused' AND target = ? ORDER BY id").all(target) as {
+    id: number;
+    count: number;
+    source_ip: string;
+    ts: string;
+  }[];
 
 withTempDataDir("audit-growth", { CHATOPS_API_KEY: "growth-key-0123456789abcdef", LOG_LEVEL: "error", CHATOPS_IP_ALLOWLIST: undefined });
 
@@ -28,16 +33,24 @@ describe("refused requests are coalesced", () => {
     expect(rows.every((r) => r.source_ip === "203.0.113.7")).toBe(true);
     // another address gets its own row
     await auditGet(testRequest("http://127.0.0.1:3000/api/audit", { peer: "203.0.113.8" }) as never, { params: Promise.resolve({}) });
-    expect(refusedRows("GET /api/audit").filter((r) => r.source_ip === "203.0.113.8").map((r) => r.count)).toEqual([1]);
+    expect(
+      refusedRows("GET /api/audit")
+        .filter((r) => r.source_ip === "203.0.113.8")
+        .map((r) => r.count),
+    ).toEqual([1]);
   });
 
   it("500 page requests refused by the proxy: one row per address and path and minute, with the count, shown by the API", async () => {
-    for (let i = 0; i < 500; i++) queueRefusal({ at: new Date().toISOString(), ip: "198.51.100.9", method: "GET", path: "/deployments", status: 403, reason: "not in the allowlist" });
+    for (let i = 0; i < 500; i++)
+      queueRefusal({ at: new Date().toISOString(), ip: "198.51.100.9", method: "GET", path: "/deployments", status: 403, reason: "not in the allowlist" });
     expect(drainRefusals()).toBe(500);
     const rows = refusedRows("GET /deployments");
     expect(rows.length).toBeLessThanOrEqual(2);
     expect(rows.reduce((n, r) => n + r.count, 0)).toBe(500);
-    const res = await auditGet(testRequest("http://127.0.0.1:3000/api/audit?action=request.refused", { headers: { authorization: "Bearer growth-key-0123456789abcdef" } }) as never, { params: Promise.resolve({}) });
+    const res = await auditGet(
+      testRequest("http://127.0.0.1:3000/api/audit?action=request.refused", { headers: { authorization: "Bearer growth-key-0123456789abcdef" } }) as never,
+      { params: Promise.resolve({}) },
+    );
     const { events } = (await res.json()) as { events: { target: string; count: number }[] };
     expect(events.filter((e) => e.target === "GET /deployments").reduce((n, e) => n + e.count, 0)).toBe(500);
   });
@@ -74,7 +87,9 @@ describe("retention (AUDIT_RETENTION_DAYS)", () => {
     expect(count("test.old")).toBe(1);
     // everything else stayed, and the deletion is itself in the trail
     expect((db().prepare("SELECT COUNT(*) AS n FROM audit_events WHERE action != 'audit.retention'").get() as { n: number }).n).toBe(before - 3);
-    expect(db().prepare("SELECT params FROM audit_events WHERE action = 'audit.retention'").get()).toMatchObject({ params: expect.stringContaining('"deleted":3') });
+    expect(db().prepare("SELECT params FROM audit_events WHERE action = 'audit.retention'").get()).toMatchObject({
+      params: expect.stringContaining('"deleted":3'),
+    });
     // even a retention set by hand to the future cannot delete the last day's events
     db().prepare("UPDATE audit_retention SET cutoff = '9999-12-31' WHERE id = 1").run();
     expect(() => db().prepare("DELETE FROM audit_events WHERE action = 'deployment.start'").run()).toThrow(/append-only/);

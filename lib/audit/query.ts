@@ -131,7 +131,9 @@ export function* exportAudit(q: Partial<AuditQuery>): Generator<string> {
   const sql = `SELECT * FROM audit_events ${w.sql ? `${w.sql} AND` : "WHERE"} id > ? ORDER BY id ASC LIMIT ?`;
   let after = 0;
   for (;;) {
-    const rows = db().prepare(sql).all(...w.args, after, EXPORT_PAGE) as Row[];
+    const rows = db()
+      .prepare(sql)
+      .all(...w.args, after, EXPORT_PAGE) as Row[];
     if (!rows.length) return;
     after = rows[rows.length - 1].id;
     yield rows.map((r) => JSON.stringify(toEvent(r)) + "\n").join("");

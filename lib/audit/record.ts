@@ -43,9 +43,7 @@ export function audit(e: AuditInput): number {
   const actor = e.caller.onBehalfOf ? `${e.caller.name} (for ${e.caller.onBehalfOf})` : e.caller.name;
   const ts = now();
   const window =
-    e.action === COALESCED_ACTION
-      ? JSON.stringify([ts.slice(0, 16), actor, e.caller.kind, e.caller.ip, e.target ?? null, e.result, e.status ?? null])
-      : null;
+    e.action === COALESCED_ACTION ? JSON.stringify([ts.slice(0, 16), actor, e.caller.kind, e.caller.ip, e.target ?? null, e.result, e.status ?? null]) : null;
   if (window) {
     const row = db().prepare("SELECT id FROM audit_events WHERE refusal_window = ? ORDER BY id DESC LIMIT 1").get(window) as { id: number } | undefined;
     if (row) {

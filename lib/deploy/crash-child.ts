@@ -14,7 +14,9 @@ async function main() {
     setInterval(() => undefined, 1000);
   } else if (cmd === "startup") {
     await startup();
-    process.stdout.write(JSON.stringify({ lock: lockHolder(), deployments: listDeploymentRows({ limit: 5 }).map((d) => ({ id: d.id, status: d.status })) }) + "\n");
+    process.stdout.write(
+      JSON.stringify({ lock: lockHolder(), deployments: listDeploymentRows({ limit: 5 }).map((d) => ({ id: d.id, status: d.status })) }) + "\n",
+    );
     process.exit(0);
   }
 }

@@ -78,7 +78,12 @@ describe("crash in the middle of a rollout", () => {
     // A release whose verification hangs (health "starting" for a minute) keeps the first process busy.
     const up = repo.upstreamClone();
     up.commit(
-      { [`${repo.stack("web")}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", { kuma: ["Web OK (200)"], extra: '    healthcheck:\n      test: ["CMD", "false"]\n      interval: 60s\n      start_period: 60s' }) },
+      {
+        [`${repo.stack("web")}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", {
+          kuma: ["Web OK (200)"],
+          extra: '    healthcheck:\n      test: ["CMD", "false"]\n      interval: 60s\n      start_period: 60s',
+        }),
+      },
       "web: slow healthcheck",
     );
     up.tag("v1.5.0");

@@ -10,7 +10,6 @@ import { holdOf, liftHold } from "./holds";
 import { waitFinished, TEST_OPERATOR as operator, TEST_ADMIN as admin, runningContainers as running } from "./testing";
 import { stackTimeline } from "./timeline";
 
-
 let repo: StacksRepo;
 
 beforeAll(async () => {
@@ -32,14 +31,21 @@ describe("deployment engine (real git, real engine)", () => {
     );
     for (const s of d.steps) expect(s.durationMs).toBeGreaterThanOrEqual(0);
     expect(d.verification?.ok).toBe(true);
-    expect(d.verification?.rows.find((x) => x.signal === "container")).toMatchObject({ stack: repo.stack("web"), subject: "app", seen: "running, healthy", ok: true });
+    expect(d.verification?.rows.find((x) => x.signal === "container")).toMatchObject({
+      stack: repo.stack("web"),
+      subject: "app",
+      seen: "running, healthy",
+      ok: true,
+    });
     const web = d.services!.find((s) => s.stack === repo.stack("web"))!;
     expect(web.image).toBe("oresi-test/web:1.1.0");
     expect(web.imageId).toMatch(/^sha256:/);
     expect(d.services!.map((s) => s.stack).sort()).toEqual([repo.stack("api"), repo.stack("cache"), repo.stack("web")].sort());
     expect((await running(repo.stack("web")))[0].image).toBe("oresi-test/web:1.1.0");
     expect(repo.git("rev-parse", "HEAD")).toBe(repo.git("rev-parse", "v1.1.0^{commit}"));
-    const lines = logsOf(r.id).map((l) => l.line).join("\n");
+    const lines = logsOf(r.id)
+      .map((l) => l.line)
+      .join("\n");
     expect(lines).toContain("unchanged, not touched");
     // The adoption was recorded, so the first rollout can be rolled back.
     const plan = rollbackPlan();
@@ -88,7 +94,10 @@ describe("deployment engine (real git, real engine)", () => {
 
   it("a broken compose file at the target is refused in pre-flight with nothing running touched", async () => {
     const up = repo.upstreamClone();
-    up.commit({ [`${repo.stack("api")}/compose.yaml`]: "services:\n  app:\n    image: oresi-test/api:1.1.0\n    ports: [\"not a port\"]\n    restart: maybe\n" }, "Break api");
+    up.commit(
+      { [`${repo.stack("api")}/compose.yaml`]: 'services:\n  app:\n    image: oresi-test/api:1.1.0\n    ports: ["not a port"]\n    restart: maybe\n' },
+      "Break api",
+    );
     up.tag("v1.3.0");
     const webBefore = (await running(repo.stack("web")))[0];
     const apiBefore = (await running(repo.stack("api")))[0];

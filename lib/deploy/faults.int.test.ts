@@ -25,12 +25,20 @@ beforeAll(async () => {
   // A release whose web health stays "starting" for a minute: verification hangs.
   const up = repo.upstreamClone();
   up.commit(
-    { [`${repo.stack("web")}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", { kuma: ["Web OK (200)"], extra: '    healthcheck:\n      test: ["CMD", "false"]\n      interval: 60s\n      start_period: 60s' }) },
+    {
+      [`${repo.stack("web")}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", {
+        kuma: ["Web OK (200)"],
+        extra: '    healthcheck:\n      test: ["CMD", "false"]\n      interval: 60s\n      start_period: 60s',
+      }),
+    },
     "web: slow healthcheck",
   );
   up.tag("v1.4.0");
   repo.git("fetch", "-q", "--tags", "origin");
-  await setUpStacksRepo(repo, { data: "faults-data", env: { VERIFY_TIMEOUT: "20s", AUTO_ROLLBACK: "true", DEPLOY_TIMEOUT: "30m", INTENTS_DIR: path.join(root, "intents") } });
+  await setUpStacksRepo(repo, {
+    data: "faults-data",
+    env: { VERIFY_TIMEOUT: "20s", AUTO_ROLLBACK: "true", DEPLOY_TIMEOUT: "30m", INTENTS_DIR: path.join(root, "intents") },
+  });
 });
 afterAll(() => tearDownStacksRepo(repo));
 
@@ -50,7 +58,10 @@ describe("faults during a rollout", () => {
     expect(lockHolder()).toBeNull();
     // And while a deployment runs, restart-stack gets 409 with the running deployment.
     const d = await startDeployment({ kind: "rollout", to: "v1.1.0" }, operator);
-    await expect(ACTION_IMPL["restart-stack"]({ params: { stack: repo.stack("api") }, caller: operator, via: "api" })).rejects.toMatchObject({ code: "conflict", details: { runningId: d.id } });
+    await expect(ACTION_IMPL["restart-stack"]({ params: { stack: repo.stack("api") }, caller: operator, via: "api" })).rejects.toMatchObject({
+      code: "conflict",
+      details: { runningId: d.id },
+    });
     expect((await waitFinished(d.id)).status).toBe("succeeded");
   });
 
@@ -121,8 +132,23 @@ describe("faults during a rollout", () => {
     // What a SIGKILLed `git checkout v1.2.0` leaves: the new index half-written into
     // index.lock, some files already at v1.2.0, HEAD not moved yet.
     const id = "dep_killedcheckout";
-    acquireAndInsert({ id, kind: "rollout", status: "running", from: "v1.1.0", to: "v1.2.0", toSha: repo.git("rev-parse", "v1.2.0^{commit}"), actor: { name: "olivia", kind: "user", via: "web" }, force: false });
-    const steps = getDeploymentRow(id)!.steps.map((s) => (["fetch", "resolve", "live-edits", "plan", "preflight"].includes(s.name) ? { ...s, status: "ok" as const } : s.name === "switch" ? { ...s, status: "running" as const } : s));
+    acquireAndInsert({
+      id,
+      kind: "rollout",
+      status: "running",
+      from: "v1.1.0",
+      to: "v1.2.0",
+      toSha: repo.git("rev-parse", "v1.2.0^{commit}"),
+      actor: { name: "olivia", kind: "user", via: "web" },
+      force: false,
+    });
+    const steps = getDeploymentRow(id)!.steps.map((s) =>
+      ["fetch", "resolve", "live-edits", "plan", "preflight"].includes(s.name)
+        ? { ...s, status: "ok" as const }
+        : s.name === "switch"
+          ? { ...s, status: "running" as const }
+          : s,
+    );
     updateDeployment(id, { steps });
     const dead = spawn("git", ["--version"]);
     await new Promise((r) => dead.once("exit", r));

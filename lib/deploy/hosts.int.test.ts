@@ -97,7 +97,15 @@ describe("a release across two Docker hosts (real engines)", () => {
     ]);
     // By hand on h2 in the folder: nothing to recreate, the same config-hash label.
     const farDir = path.join(repo.dir, repo.stack("far"));
-    const label = () => dockerOn(h2, "ps", "--filter", `label=com.docker.compose.project=${repo.stack("far")}`, "--format", '{{.ID}} {{.Label "com.docker.compose.config-hash"}}');
+    const label = () =>
+      dockerOn(
+        h2,
+        "ps",
+        "--filter",
+        `label=com.docker.compose.project=${repo.stack("far")}`,
+        "--format",
+        '{{.ID}} {{.Label "com.docker.compose.config-hash"}}',
+      );
     const before = label();
     execFileSync("docker-compose", ["-p", repo.stack("far"), "up", "-d"], { cwd: farDir, env: { ...process.env, DOCKER_HOST: h2 }, stdio: "ignore" });
     expect(label()).toBe(before);

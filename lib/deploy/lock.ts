@@ -17,8 +17,7 @@ export interface LockHolder {
 
 export function lockHolder(): LockHolder | null {
   const r = db().prepare("SELECT holder, pid, acquired_at FROM locks WHERE name = ?").get(DEPLOY_LOCK) as
-    | { holder: string; pid: number; acquired_at: string }
-    | undefined;
+    { holder: string; pid: number; acquired_at: string } | undefined;
   return r ? { holder: r.holder, pid: r.pid, acquiredAt: r.acquired_at } : null;
 }
 
@@ -28,7 +27,10 @@ export const STACK_OP_PREFIX = "restart:";
 export function conflict(holder: string): AppError {
   if (holder.startsWith(STACK_OP_PREFIX)) {
     const stack = holder.slice(STACK_OP_PREFIX.length).split(":")[0];
-    return new AppError("conflict", `A restart of stack ${stack} is running; wait a moment for it to finish, then try again.`, { runningId: holder, url: "/stacks" });
+    return new AppError("conflict", `A restart of stack ${stack} is running; wait a moment for it to finish, then try again.`, {
+      runningId: holder,
+      url: "/stacks",
+    });
   }
   return new AppError("conflict", `Deployment ${holder} is running; wait for it to finish (see /deployments/${holder}).`, {
     runningId: holder,

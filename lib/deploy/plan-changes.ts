@@ -41,7 +41,9 @@ export async function planChanges(sha: Sha, fromTag: string | null, exactFrom: s
   const exact = exactFrom ? (historyRows().find((h) => h.id === exactFrom)?.services ?? null) : null;
   let alsoSwitched: string[] = [];
   if (exact) {
-    const extra = diffServices(currentServices(), exact).filter((s) => target.stacks.some((t) => t.name === s.stack) && !changes.some((x) => x.stack === s.stack));
+    const extra = diffServices(currentServices(), exact).filter(
+      (s) => target.stacks.some((t) => t.name === s.stack) && !changes.some((x) => x.stack === s.stack),
+    );
     alsoSwitched = extra.map((s) => s.stack);
     if (extra.length) changes = mergeChanges([changes, extra.map((s) => ({ stack: s.stack, change: "changed" as const }))]);
   }

@@ -33,7 +33,11 @@ describe("planRollback", () => {
     expect(p.current?.release).toBe("v1.1.0");
     expect(p.target?.release).toBe("v1.0.0");
     expect(p.stacks).toEqual([
-      { stack: "web", change: "changed", services: [{ service: "app", from: "oresi-test/web:1.1.0", to: "oresi-test/web:1.0.0", exact: "sha256:aaaaaaaaaaaa" }] },
+      {
+        stack: "web",
+        change: "changed",
+        services: [{ service: "app", from: "oresi-test/web:1.1.0", to: "oresi-test/web:1.0.0", exact: "sha256:aaaaaaaaaaaa" }],
+      },
     ]);
     expect(p.summary).toBe("1 stack: web — oresi-test/web 1.1.0 → 1.0.0");
   });

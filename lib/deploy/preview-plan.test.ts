@@ -42,15 +42,29 @@ describe("rollout preview decisions", () => {
       base: { hashes: { app: "old" }, definitions: { app: def("web:1.0", ["A=1"]) } },
       pinned: new Map<string, string>(),
     };
-    expect(classifyStack({ ...sides, running: [{ service: "app", image: "web:1.0", configHash: "old" }] })[0]).toMatchObject({ action: "recreated", reasons: ["environment"] });
-    expect(classifyStack({ ...sides, running: [{ service: "app", image: "web:1.0", configHash: "edited" }] })[0].reasons).toEqual(["differs from the deployed release", "environment"]);
-    const pinned = classifyStack({ ...sides, running: [{ service: "app", image: "web:1.0", configHash: "new" }], pinned: new Map([["app", "web@sha256:abc"]]) })[0];
+    expect(classifyStack({ ...sides, running: [{ service: "app", image: "web:1.0", configHash: "old" }] })[0]).toMatchObject({
+      action: "recreated",
+      reasons: ["environment"],
+    });
+    expect(classifyStack({ ...sides, running: [{ service: "app", image: "web:1.0", configHash: "edited" }] })[0].reasons).toEqual([
+      "differs from the deployed release",
+      "environment",
+    ]);
+    const pinned = classifyStack({
+      ...sides,
+      running: [{ service: "app", image: "web:1.0", configHash: "new" }],
+      pinned: new Map([["app", "web@sha256:abc"]]),
+    })[0];
     expect(pinned).toMatchObject({ action: "recreated", reasons: ["image", "environment"], to: "web@sha256:abc" });
   });
 
   it("says it in one sentence", () => {
     const { counts, summary } = summarizePreview([
-      { stack: "media", change: "changed", services: [{ service: "jellyfin", action: "recreated", reasons: ["image"], from: "jellyfin/jellyfin:10.8", to: "jellyfin/jellyfin:10.9" }] },
+      {
+        stack: "media",
+        change: "changed",
+        services: [{ service: "jellyfin", action: "recreated", reasons: ["image"], from: "jellyfin/jellyfin:10.8", to: "jellyfin/jellyfin:10.9" }],
+      },
       { stack: "proxy", change: "changed", services: [{ service: "caddy", action: "recreated", reasons: ["environment"], from: "caddy:2", to: "caddy:2" }] },
       { stack: "dns", change: "unchanged", services: [{ service: "pihole", action: "untouched", reasons: [], from: "pihole:1", to: "pihole:1" }] },
     ]);
@@ -62,18 +76,40 @@ describe("rollout preview decisions", () => {
   it("compares what happened with the preview", () => {
     const preview = {
       stacks: [
-        { stack: "web", change: "changed" as const, services: [
-          { service: "app", action: "recreated" as const, reasons: ["image"], from: "a", to: "b" },
-          { service: "side", action: "untouched" as const, reasons: [], from: "c", to: "c" },
-        ] },
+        {
+          stack: "web",
+          change: "changed" as const,
+          services: [
+            { service: "app", action: "recreated" as const, reasons: ["image"], from: "a", to: "b" },
+            { service: "side", action: "untouched" as const, reasons: [], from: "c", to: "c" },
+          ],
+        },
         { stack: "api", change: "unchanged" as const, services: [{ service: "api", action: "untouched" as const, reasons: [], from: "d", to: "d" }] },
       ],
     };
     const t = Date.parse("2026-12-01T10:00:00Z");
     const old = "2026-12-01T09:00:00.000Z";
     const fresh = "2026-12-01T10:00:01.000Z";
-    expect(comparePreview(preview, [{ stack: "web", service: "app", created: fresh }, { stack: "web", service: "side", created: old }], t)).toEqual({ matched: true, mismatches: [] });
-    expect(comparePreview(preview, [{ stack: "web", service: "app", created: old }, { stack: "web", service: "side", created: fresh }], t)).toEqual({
+    expect(
+      comparePreview(
+        preview,
+        [
+          { stack: "web", service: "app", created: fresh },
+          { stack: "web", service: "side", created: old },
+        ],
+        t,
+      ),
+    ).toEqual({ matched: true, mismatches: [] });
+    expect(
+      comparePreview(
+        preview,
+        [
+          { stack: "web", service: "app", created: old },
+          { stack: "web", service: "side", created: fresh },
+        ],
+        t,
+      ),
+    ).toEqual({
       matched: false,
       mismatches: ["web/app: previewed recreated, was untouched", "web/side: previewed untouched, was recreated"],
     });

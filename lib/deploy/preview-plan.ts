@@ -29,7 +29,10 @@ const REASON_OF: Record<string, string> = {
   healthcheck: "healthcheck",
 };
 
-const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+const stable = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
 
 /** Which parts of a service's definition differ ("image", "environment", …), in a fixed order. */
 export function definitionReasons(before: Definition | null | undefined, after: Definition | null | undefined): string[] {
@@ -122,7 +125,8 @@ export function summarizePreview(stacks: PreviewStack[]): Pick<DeploymentPreview
     }
   const plural = (n: number) => `${n} service${n === 1 ? "" : "s"}`;
   const parts: string[] = [];
-  for (const a of ["recreated", "created", "removed"] as const) if (counts[a]) parts.push(`${parts.length ? counts[a] : plural(counts[a])} ${a}: ${lists[a].join(", ")}`);
+  for (const a of ["recreated", "created", "removed"] as const)
+    if (counts[a]) parts.push(`${parts.length ? counts[a] : plural(counts[a])} ${a}: ${lists[a].join(", ")}`);
   const errors = stacks.filter((s) => s.error).map((s) => s.stack);
   let summary = parts.length ? parts.join("; ") : "No service is recreated, created or removed";
   if (counts.untouched) summary += `; ${counts.untouched} untouched`;
@@ -149,7 +153,15 @@ export function comparePreview(preview: Pick<DeploymentPreview, "stacks">, obser
       const cs = observed.filter((c) => c.stack === st.stack && c.service === s.service);
       // Docker stamps creation in whole seconds: a second of slack.
       const fresh = cs.some((c) => new Date(c.created).getTime() >= upStartedMs - 1000);
-      const seen: PreviewAction | "missing" = !cs.length ? (s.action === "removed" ? "removed" : "missing") : fresh ? (s.action === "created" ? "created" : "recreated") : "untouched";
+      const seen: PreviewAction | "missing" = !cs.length
+        ? s.action === "removed"
+          ? "removed"
+          : "missing"
+        : fresh
+          ? s.action === "created"
+            ? "created"
+            : "recreated"
+          : "untouched";
       const expected = s.action;
       const ok = seen === expected || (expected === "created" && seen === "recreated") || (expected === "recreated" && seen === "created");
       if (!ok) mismatches.push(`${st.stack}/${s.service}: previewed ${expected}, ${seen === "missing" ? "no container runs" : `was ${seen}`}`);

@@ -42,7 +42,10 @@ describe("rollout preview (real git, real engine)", () => {
   it("an image change is 'recreated' with the image change; unchanged stacks are untouched; the rollout matches it", async () => {
     const p = await previewDeployment({ kind: "rollout", to: "v1.1.0" });
     expect(p).toMatchObject({ kind: "rollout", from: "v1.0.0", to: "v1.1.0" });
-    expect(byStack(p, "web")).toMatchObject({ change: "changed", services: [{ service: "app", action: "recreated", reasons: ["image"], from: "oresi-test/web:1.0.0", to: "oresi-test/web:1.1.0" }] });
+    expect(byStack(p, "web")).toMatchObject({
+      change: "changed",
+      services: [{ service: "app", action: "recreated", reasons: ["image"], from: "oresi-test/web:1.0.0", to: "oresi-test/web:1.1.0" }],
+    });
     for (const s of ["api", "cache"]) expect(byStack(p, s)).toMatchObject({ change: "unchanged", services: [{ service: "app", action: "untouched" }] });
     expect(p.counts).toEqual({ recreated: 1, created: 0, removed: 0, untouched: 2 });
     expect(p.summary).toBe(`1 service recreated: ${repo.stack("web")}/app oresi-test/web 1.0.0 → 1.1.0; 2 untouched`);
@@ -56,10 +59,16 @@ describe("rollout preview (real git, real engine)", () => {
   });
 
   it("a stack whose only change is an environment variable shows 'recreated (environment)'; the others are not touched", async () => {
-    const res = await previewGET(testRequest("http://127.0.0.1:3000/api/deployments/preview?kind=rollout&to=v1.3.0", { headers: { authorization: `Bearer ${KEY}` } }) as never, { params: Promise.resolve({}) });
+    const res = await previewGET(
+      testRequest("http://127.0.0.1:3000/api/deployments/preview?kind=rollout&to=v1.3.0", { headers: { authorization: `Bearer ${KEY}` } }) as never,
+      { params: Promise.resolve({}) },
+    );
     expect(res.status).toBe(200);
     const p = (await res.json()) as Awaited<ReturnType<typeof previewDeployment>>;
-    expect(byStack(p, "api")).toMatchObject({ change: "changed", services: [{ service: "app", action: "recreated", reasons: ["environment"], from: "oresi-test/api:1.0.0", to: "oresi-test/api:1.0.0" }] });
+    expect(byStack(p, "api")).toMatchObject({
+      change: "changed",
+      services: [{ service: "app", action: "recreated", reasons: ["environment"], from: "oresi-test/api:1.0.0", to: "oresi-test/api:1.0.0" }],
+    });
     expect(byStack(p, "web").services[0].action).toBe("untouched");
     expect(p.summary).toBe(`1 service recreated: ${repo.stack("api")}/app (environment); 2 untouched`);
 
@@ -69,7 +78,9 @@ describe("rollout preview (real git, real engine)", () => {
     expect(d.preview?.outcome).toEqual({ matched: true, mismatches: [] });
     expect((await containerOf(repo.stack("web"))).id).toBe(webBefore);
     // The hand procedure's own hash, in the checked-out folder, is what now runs.
-    const hand = execFileSync("docker-compose", ["config", "--hash", "*"], { cwd: path.join(repo.dir, repo.stack("api")), encoding: "utf8" }).trim().split(/\s+/)[1];
+    const hand = execFileSync("docker-compose", ["config", "--hash", "*"], { cwd: path.join(repo.dir, repo.stack("api")), encoding: "utf8" })
+      .trim()
+      .split(/\s+/)[1];
     expect((await containerOf(repo.stack("api"))).configHash).toBe(hand);
   });
 
@@ -78,9 +89,13 @@ describe("rollout preview (real git, real engine)", () => {
     expect(p).toMatchObject({ kind: "rollback", from: "v1.3.0", to: "v1.1.0" });
     expect(byStack(p, "api").services[0]).toMatchObject({ action: "recreated", reasons: ["environment"] });
     const auth = { headers: { authorization: `Bearer ${KEY}` } };
-    const bad = await previewGET(testRequest("http://127.0.0.1:3000/api/deployments/preview?kind=rollout&to=--upload-pack=x", auth) as never, { params: Promise.resolve({}) });
+    const bad = await previewGET(testRequest("http://127.0.0.1:3000/api/deployments/preview?kind=rollout&to=--upload-pack=x", auth) as never, {
+      params: Promise.resolve({}),
+    });
     expect(bad.status).toBe(400);
-    const missing = await previewGET(testRequest("http://127.0.0.1:3000/api/deployments/preview?kind=rollout&to=v9.9.9", auth) as never, { params: Promise.resolve({}) });
+    const missing = await previewGET(testRequest("http://127.0.0.1:3000/api/deployments/preview?kind=rollout&to=v9.9.9", auth) as never, {
+      params: Promise.resolve({}),
+    });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain("v9.9.9");
   });

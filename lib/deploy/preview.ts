@@ -26,7 +26,9 @@ export const previewQuerySchema = z.discriminatedUnion("kind", [
 export type PreviewInput = z.input<typeof previewQuerySchema>;
 
 const running = (cs: ContainerInfo[], stack: string, host: string): RunningContainer[] =>
-  cs.filter((c) => c.project === stack && c.host === host && !c.oneoff && c.service).map((c) => ({ service: c.service!, image: c.image, configHash: c.configHash }));
+  cs
+    .filter((c) => c.project === stack && c.host === host && !c.oneoff && c.service)
+    .map((c) => ({ service: c.service!, image: c.image, configHash: c.configHash }));
 
 /** The host a stack's compose text names (x-oresi.host; `local` when unset or not configured: pre-flight says so). */
 const hostIn = (composeText: string) => knownHostOfStack(parseXOresi(composeText).settings) ?? LOCAL_HOST;

@@ -60,7 +60,8 @@ export function recoverInterrupted(): string[] {
   const rows = db()
     .prepare("SELECT id, status, pid, created_at FROM deployments WHERE status IN ('queued','running','verifying') ORDER BY created_at")
     .all() as { id: string; status: string; pid: number | null; created_at: string }[];
-  const lock = db().prepare("SELECT holder, pid, acquired_at FROM locks WHERE name = ?").get(DEPLOY_LOCK) as { holder: string; pid: number; acquired_at: string } | undefined;
+  const lock = db().prepare("SELECT holder, pid, acquired_at FROM locks WHERE name = ?").get(DEPLOY_LOCK) as
+    { holder: string; pid: number; acquired_at: string } | undefined;
   const lockLive = !!lock && isLiveOtherProcess(lock.pid, lock.acquired_at);
   const ids: string[] = [];
   for (const r of rows) {
@@ -68,7 +69,12 @@ export function recoverInterrupted(): string[] {
       logger.warn("a deployment is running in another live process on this DATA_DIR; left alone", { id: r.id, pid: r.pid ?? undefined });
       continue;
     }
-    appendLog(r.id, null, "error", `Interrupted: the server process (pid ${r.pid ?? "?"}) stopped while this deployment was ${r.status}. The Overview shows what state the repository and stacks are in and offers to finish or go back.`);
+    appendLog(
+      r.id,
+      null,
+      "error",
+      `Interrupted: the server process (pid ${r.pid ?? "?"}) stopped while this deployment was ${r.status}. The Overview shows what state the repository and stacks are in and offers to finish or go back.`,
+    );
     updateDeployment(r.id, { status: "interrupted", error: `The server stopped while this deployment was ${r.status}.`, finished: true });
     ids.push(r.id);
   }
@@ -96,7 +102,8 @@ export async function recoverWorkTree(interrupted: string[]): Promise<void> {
     logger.warn("a git process is working in the stacks repository; its index.lock is left alone", { path: lock.path, pids: lock.pids.join(",") });
     return;
   }
-  const held = db().prepare("SELECT holder, pid, acquired_at FROM locks WHERE name = ?").get(DEPLOY_LOCK) as { holder: string; pid: number; acquired_at: string } | undefined;
+  const held = db().prepare("SELECT holder, pid, acquired_at FROM locks WHERE name = ?").get(DEPLOY_LOCK) as
+    { holder: string; pid: number; acquired_at: string } | undefined;
   if (held && isLiveOtherProcess(held.pid, held.acquired_at)) return;
   // The deployment whose switch was cut short: the newest interrupted one that reached the switch.
   const d = interrupted
@@ -105,9 +112,18 @@ export async function recoverWorkTree(interrupted: string[]): Promise<void> {
     .pop();
   const r = await repairInterruptedCheckout((d?.toSha as never) ?? null);
   const text = `Start-up recovery: removed ${lock.path} left by a killed git (${Math.round(lock.ageMs / 1000)} s old, no git process running)${
-    r.restored.length ? `; put ${r.restored.join(", ")} back to HEAD ${r.head?.slice(0, 12)}, the commit the work tree was at before the interrupted switch` : ""
+    r.restored.length
+      ? `; put ${r.restored.join(", ")} back to HEAD ${r.head?.slice(0, 12)}, the commit the work tree was at before the interrupted switch`
+      : ""
   }${d ? ` (deployment ${d.id} to ${d.to})` : ""}. Roll out again to switch.`;
   logger.warn(text, { restored: r.restored.length, head: r.head ?? undefined });
-  audit({ caller: { ...SYSTEM_CALLER, name: "oresi (start-up recovery)" }, action: "repo.repair", target: dir, params: { lock: lock.path, head: r.head, restored: r.restored }, result: "repaired", deploymentId: d?.id ?? null });
+  audit({
+    caller: { ...SYSTEM_CALLER, name: "oresi (start-up recovery)" },
+    action: "repo.repair",
+    target: dir,
+    params: { lock: lock.path, head: r.head, restored: r.restored },
+    result: "repaired",
+    deploymentId: d?.id ?? null,
+  });
   if (d) appendLog(d.id, null, "warn", text);
 }

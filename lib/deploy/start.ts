@@ -72,7 +72,11 @@ export async function startDeployment(input: StartInput, caller: Caller): Promis
     from: deployed?.tag ?? (await repoState()).headRelease ?? null,
     to,
     toSha,
-    actor: { name: caller.onBehalfOf ? `${caller.name} (for ${caller.onBehalfOf})` : caller.name, kind: caller.kind, via: caller.kind === "key" ? "api" : caller.kind === "system" ? "schedule" : "web" },
+    actor: {
+      name: caller.onBehalfOf ? `${caller.name} (for ${caller.onBehalfOf})` : caller.name,
+      kind: caller.kind,
+      via: caller.kind === "key" ? "api" : caller.kind === "system" ? "schedule" : "web",
+    },
     force: !!body.force,
   });
   // The work goes on in this process; its record is in the database from here on.

@@ -165,7 +165,10 @@ export function updateDeployment(id: string, patch: DeploymentPatch, opts: { pub
     vals.push(conv(v));
   }
   if (patch.finished) sets.push(`finished_at = '${now()}'`);
-  if (sets.length) db().prepare(`UPDATE deployments SET ${sets.join(", ")} WHERE id = ?`).run(...vals, id);
+  if (sets.length)
+    db()
+      .prepare(`UPDATE deployments SET ${sets.join(", ")} WHERE id = ?`)
+      .run(...vals, id);
   const d = getDeploymentRow(id);
   if (d && opts.publish !== false) publish({ type: "deployment", deploymentId: id, deployment: d });
   return d;

@@ -21,7 +21,13 @@ import { logsOf } from "./store";
 import { waitFinished } from "./testing";
 
 const operator: Caller = { kind: "user", name: "olivia", role: "operator", ip: "127.0.0.1" };
-const saved = { DOCKER_HOSTS_FILE: process.env.DOCKER_HOSTS_FILE, STACKS_DIR: process.env.STACKS_DIR, DATA_DIR: process.env.DATA_DIR, VERIFY_TIMEOUT: process.env.VERIFY_TIMEOUT, AUTO_ROLLBACK: process.env.AUTO_ROLLBACK };
+const saved = {
+  DOCKER_HOSTS_FILE: process.env.DOCKER_HOSTS_FILE,
+  STACKS_DIR: process.env.STACKS_DIR,
+  DATA_DIR: process.env.DATA_DIR,
+  VERIFY_TIMEOUT: process.env.VERIFY_TIMEOUT,
+  AUTO_ROLLBACK: process.env.AUTO_ROLLBACK,
+};
 
 let engine: SwarmEngine;
 let repo: StacksRepo;
@@ -54,7 +60,10 @@ beforeAll(() => {
   sw = repo.stack("sw");
   plain = repo.stack("plain");
   repo.commit({ "README.md": "# stacks\n" }, "Start");
-  repo.commit({ [`${sw}/docker-compose.yml`]: swarmCompose, [`${sw}/.env`]: env("1.0.0"), [`${plain}/docker-compose.yml`]: composeFile("oresi-test/api:1.0.0") }, "Add a Swarm stack and a Compose stack");
+  repo.commit(
+    { [`${sw}/docker-compose.yml`]: swarmCompose, [`${sw}/.env`]: env("1.0.0"), [`${plain}/docker-compose.yml`]: composeFile("oresi-test/api:1.0.0") },
+    "Add a Swarm stack and a Compose stack",
+  );
   repo.tag("v1.0.0");
   repo.commit({ [`${sw}/.env`]: env("1.1.0") }, "web 1.1.0");
   repo.tag("v1.1.0");
@@ -79,8 +88,9 @@ afterAll(() => {
     engine?.stop();
   } finally {
     repo?.cleanup();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     reloadConfig();
   }
 });
@@ -96,12 +106,18 @@ describe("engine with a Swarm stack (real single-node swarm)", () => {
     expect(d.stacks?.find((s) => s.stack === sw)).toMatchObject({ change: "added" });
     const row = d.verification!.rows.find((x) => x.stack === sw && x.signal === "container")!;
     expect(row).toMatchObject({ subject: "web", ok: true, seen: "2/2 running" });
-    const lines = logsOf(r.id).map((l) => l.line).join("\n");
+    const lines = logsOf(r.id)
+      .map((l) => l.line)
+      .join("\n");
     expect(lines).toContain(`${sw}: Swarm stack on host w2 (x-oresi.mode: swarm)`);
     expect(lines).toContain(`${sw} | Creating service ${sw}_web`);
     const [svc] = await stackServices(sw, "w2", true);
     expect(svc).toMatchObject({ image: "oresi-test/web:1.0.0", replicas: { running: 2, desired: 2 } });
-    expect(d.services?.find((s) => s.stack === sw)).toMatchObject({ service: "web", image: "oresi-test/web:1.0.0", imageId: expect.stringMatching(/^sha256:/) });
+    expect(d.services?.find((s) => s.stack === sw)).toMatchObject({
+      service: "web",
+      image: "oresi-test/web:1.0.0",
+      imageId: expect.stringMatching(/^sha256:/),
+    });
     // The Compose stack runs on the local engine, not in the swarm.
     expect(execFileSync("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${plain}`], { encoding: "utf8" }).trim()).not.toBe("");
   }, 240_000);
@@ -116,7 +132,10 @@ describe("engine with a Swarm stack (real single-node swarm)", () => {
     // By hand, in the folder: docker-compose config > f && docker stack deploy -c f <name>.
     const hand = `${sw}-hand`;
     const f = path.join(repo.root, "hand.yml");
-    fs.writeFileSync(f, execFileSync("docker-compose", ["config"], { cwd: path.join(repo.dir, sw), env: { ...process.env, DOCKER_HOST: engine.url }, encoding: "utf8" }));
+    fs.writeFileSync(
+      f,
+      execFileSync("docker-compose", ["config"], { cwd: path.join(repo.dir, sw), env: { ...process.env, DOCKER_HOST: engine.url }, encoding: "utf8" }),
+    );
     engine.docker("stack", "deploy", "-c", f, hand);
     const a = spec(`${sw}_web`);
     const b = spec(`${hand}_web`);
@@ -133,7 +152,11 @@ describe("engine with a Swarm stack (real single-node swarm)", () => {
     const report = await stacksReport(0);
     const view = report.stacks.find((s) => s.name === sw)!;
     expect(view).toMatchObject({ kind: "swarm", sync: { status: "synced" }, health: { status: "healthy" } });
-    expect(view.services[0]).toMatchObject({ name: "web", desired: { image: "oresi-test/web:1.1.0", version: "1.1.0" }, swarm: { replicas: { running: 2, desired: 2 }, image: "oresi-test/web:1.1.0" } });
+    expect(view.services[0]).toMatchObject({
+      name: "web",
+      desired: { image: "oresi-test/web:1.1.0", version: "1.1.0" },
+      swarm: { replicas: { running: 2, desired: 2 }, image: "oresi-test/web:1.1.0" },
+    });
     // The task containers on the manager are listed under the service; their logs read as any container's.
     const task = view.services[0].containers[0];
     expect(view.services[0].containers).toHaveLength(2);
@@ -169,7 +192,9 @@ describe("engine with a Swarm stack (real single-node swarm)", () => {
     const up = repo.upstreamClone();
     up.commit(
       {
-        [`${sw}/docker-compose.yml`]: swarmCompose.replace('version: "3.8"', 'version: "2.4"').replace(/ {4}deploy:\n {6}replicas: 2\n {6}update_config:\n {8}monitor: 3s\n/, ""),
+        [`${sw}/docker-compose.yml`]: swarmCompose
+          .replace('version: "3.8"', 'version: "2.4"')
+          .replace(/ {4}deploy:\n {6}replicas: 2\n {6}update_config:\n {8}monitor: 3s\n/, ""),
         [`${plain}/docker-compose.yml`]: "x-oresi:\n  mode: swarm\n" + composeFile("oresi-test/api:1.1.0"),
       },
       "A 2.x file for the swarm; the Compose stack says swarm on the local engine",

@@ -25,7 +25,14 @@ export async function stackTimeline(stack: string, limit = 40): Promise<Timeline
   const events: TimelineEvent[] = [];
   for (const d of listDeploymentRows({ stack, limit: 50 })) {
     if (d.kind === "adopt") {
-      events.push({ at: d.finishedAt ?? d.createdAt, kind: "deployment", title: `${d.to} adopted as deployed`, by: d.actor.name, status: "adopted", href: d.url });
+      events.push({
+        at: d.finishedAt ?? d.createdAt,
+        kind: "deployment",
+        title: `${d.to} adopted as deployed`,
+        by: d.actor.name,
+        status: "adopted",
+        href: d.url,
+      });
       continue;
     }
     const change = d.stacks.find((s) => s.stack === stack)?.change;
@@ -68,5 +75,8 @@ export async function stackTimeline(stack: string, limit = 40): Promise<Timeline
   } catch {
     /* the repository may be unreadable; deployments still show */
   }
-  return events.filter((e) => e.at).sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+  return events
+    .filter((e) => e.at)
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, limit);
 }

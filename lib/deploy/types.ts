@@ -117,9 +117,7 @@ export interface LogLine {
 }
 
 /** What the live page receives over server-sent events. */
-export type DeploymentEvent =
-  | { type: "log"; deploymentId: string; log: LogLine }
-  | { type: "deployment"; deploymentId: string; deployment: Deployment };
+export type DeploymentEvent = { type: "log"; deploymentId: string; log: LogLine } | { type: "deployment"; deploymentId: string; deployment: Deployment };
 
 export interface StartInput {
   kind: "rollout" | "rollback" | "sync";

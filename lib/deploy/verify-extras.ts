@@ -28,20 +28,50 @@ async function kumaRows(stacks: StackToVerify[], opts: { since: Date; log: (l: s
   const required = "up, with a heartbeat newer than the start";
   for (const s of named) {
     if (!s.settings.verify.kuma) {
-      rows.push(...s.settings.kuma.map((m) => ({ stack: s.stack, subject: m, signal: "kuma" as const, required: "not required (x-oresi.verify.kuma: false)", seen: "not checked", ok: true, informational: true })));
+      rows.push(
+        ...s.settings.kuma.map((m) => ({
+          stack: s.stack,
+          subject: m,
+          signal: "kuma" as const,
+          required: "not required (x-oresi.verify.kuma: false)",
+          seen: "not checked",
+          ok: true,
+          informational: true,
+        })),
+      );
       continue;
     }
     if (!conf.metrics && !conf.statusPage) {
-      rows.push(...s.settings.kuma.map((m) => ({ stack: s.stack, subject: m, signal: "kuma" as const, required, seen: "not checked: Uptime Kuma is not configured", ok: true, informational: true })));
+      rows.push(
+        ...s.settings.kuma.map((m) => ({
+          stack: s.stack,
+          subject: m,
+          signal: "kuma" as const,
+          required,
+          seen: "not checked: Uptime Kuma is not configured",
+          ok: true,
+          informational: true,
+        })),
+      );
       continue;
     }
-    const r = await verifyMonitors({ names: s.settings.kuma, since: opts.since, timeoutMs: s.timeoutMs, signal: opts.signal, pollMs: 1000, onProgress: (l) => opts.log(`${s.stack}: ${l}`) });
+    const r = await verifyMonitors({
+      names: s.settings.kuma,
+      since: opts.since,
+      timeoutMs: s.timeoutMs,
+      signal: opts.signal,
+      pollMs: 1000,
+      onProgress: (l) => opts.log(`${s.stack}: ${l}`),
+    });
     for (const m of r.monitors) rows.push({ stack: s.stack, subject: m.name, signal: "kuma", required, seen: m.reason, ok: m.ok });
   }
   return rows;
 }
 
-async function logRows(stacks: StackToVerify[], opts: { since: Date; log: (l: string, s?: LogLine["stream"]) => void; signal?: AbortSignal }): Promise<VerificationRow[]> {
+async function logRows(
+  stacks: StackToVerify[],
+  opts: { since: Date; log: (l: string, s?: LogLine["stream"]) => void; signal?: AbortSignal },
+): Promise<VerificationRow[]> {
   const list = (await Promise.all([...new Set(stacks.map((s) => s.host ?? LOCAL_HOST))].map((h) => listContainers(h)))).flat();
   const rows: VerificationRow[] = [];
   await Promise.all(
@@ -63,7 +93,15 @@ async function logRows(stacks: StackToVerify[], opts: { since: Date; log: (l: st
           });
           for (const l of n.samples.slice(0, 3)) opts.log(`${s.stack}/${c.service} log: ${l.text}`, v.logs ? "error" : "warn");
         } catch (e) {
-          rows.push({ stack: s.stack, subject: c.service!, signal: "logs", required: v.logs ? `at most ${v.maxErrorLines} error line(s)` : "counted, not required", seen: `could not read logs: ${(e as Error).message}`, ok: !v.logs, informational: !v.logs });
+          rows.push({
+            stack: s.stack,
+            subject: c.service!,
+            signal: "logs",
+            required: v.logs ? `at most ${v.maxErrorLines} error line(s)` : "counted, not required",
+            seen: `could not read logs: ${(e as Error).message}`,
+            ok: !v.logs,
+            informational: !v.logs,
+          });
         }
       }
     }),

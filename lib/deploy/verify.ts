@@ -99,7 +99,9 @@ export async function verifyContainers(
     // Only the hosts of these stacks are asked (another host being down does not matter here).
     const list = (await Promise.all([...new Set(stacks.map((s) => s.host ?? LOCAL_HOST))].map((h) => listContainers(h)))).flat();
     // Restart counts come from inspect (cached by state); only containers created by this deployment count.
-    const ours = list.filter((c) => stacks.some((s) => s.stack === c.project && (s.host ?? LOCAL_HOST) === c.host) && new Date(c.created).getTime() >= opts.since - 1000);
+    const ours = list.filter(
+      (c) => stacks.some((s) => s.stack === c.project && (s.host ?? LOCAL_HOST) === c.host) && new Date(c.created).getTime() >= opts.since - 1000,
+    );
     const details = ours.length ? await containerDetails(ours) : new Map();
     const restarts = new Map([...details.values()].map((d) => [d.id, d.restartCount]));
     const now = Date.now();

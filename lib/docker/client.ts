@@ -29,20 +29,38 @@ export interface SettingNames {
   url: string;
 }
 
-export const LOCAL_NAMES: SettingNames = { engine: "Docker engine", certPath: "DOCKER_CERT_PATH", tlsVerify: "DOCKER_TLS_VERIFY", sshKeyFile: "DOCKER_SSH_KEY_FILE", url: "DOCKER_HOST" };
+export const LOCAL_NAMES: SettingNames = {
+  engine: "Docker engine",
+  certPath: "DOCKER_CERT_PATH",
+  tlsVerify: "DOCKER_TLS_VERIFY",
+  sshKeyFile: "DOCKER_SSH_KEY_FILE",
+  url: "DOCKER_HOST",
+};
 
 /** The names for one host (of config().dockerHosts). */
 export function settingNames(host: string): SettingNames {
   if (host === LOCAL_HOST) return LOCAL_NAMES;
   const f = `in DOCKER_HOSTS_FILE`;
-  return { engine: `Docker host ${host}`, certPath: `hosts.${host}.certPath ${f}`, tlsVerify: `hosts.${host}.tlsVerify ${f}`, sshKeyFile: `hosts.${host}.sshKeyFile ${f}`, url: `hosts.${host}.url ${f}` };
+  return {
+    engine: `Docker host ${host}`,
+    certPath: `hosts.${host}.certPath ${f}`,
+    tlsVerify: `hosts.${host}.tlsVerify ${f}`,
+    sshKeyFile: `hosts.${host}.sshKeyFile ${f}`,
+    url: `hosts.${host}.url ${f}`,
+  };
 }
 
 /**
  * Build dockerode options from DOCKER_HOST: unix socket, tcp:// (TLS with DOCKER_CERT_PATH) or ssh://
  * (the key in sshKeyFile and/or the agent at SSH_AUTH_SOCK; the remote runs `docker system dial-stdio`).
  */
-export function dockerOptions(host: string, tlsVerify?: boolean, certPath?: string, sshKeyFile?: string, names: SettingNames = LOCAL_NAMES): Docker.DockerOptions {
+export function dockerOptions(
+  host: string,
+  tlsVerify?: boolean,
+  certPath?: string,
+  sshKeyFile?: string,
+  names: SettingNames = LOCAL_NAMES,
+): Docker.DockerOptions {
   const u = new URL(host);
   switch (u.protocol) {
     case "unix:":
@@ -58,7 +76,10 @@ export function dockerOptions(host: string, tlsVerify?: boolean, certPath?: stri
       };
       if (tls && certPath) {
         if (!fs.existsSync(certPath))
-          throw new AppError("dependency_down", `${names.engine}: the ${names.certPath} folder does not exist; point it at the folder with ca.pem, cert.pem and key.pem.`);
+          throw new AppError(
+            "dependency_down",
+            `${names.engine}: the ${names.certPath} folder does not exist; point it at the folder with ca.pem, cert.pem and key.pem.`,
+          );
         // All three files are needed: docker-modem itself reads them from DOCKER_CERT_PATH when the client is
         // created and would fail with a bare ENOENT on a missing one.
         const missing = ["ca.pem", "cert.pem", "key.pem"].filter((f) => !fs.existsSync(path.join(certPath, f)));
@@ -129,7 +150,9 @@ export function dockerError(e: unknown, what: string, hostName: string = LOCAL_H
   if (err.code === "EACCES")
     return new AppError(
       "dependency_down",
-      hc ? `${at}: permission denied; the user Oresi connects as must be in the docker group there.` : `Docker engine: permission denied on ${host}; run Oresi as a user in the docker group.`,
+      hc
+        ? `${at}: permission denied; the user Oresi connects as must be in the docker group there.`
+        : `Docker engine: permission denied on ${host}; run Oresi as a user in the docker group.`,
       undefined,
       { cause: e },
     );
@@ -164,12 +187,25 @@ export function dockerError(e: unknown, what: string, hostName: string = LOCAL_H
       { cause: e },
     );
   if (/^Cannot parse privateKey|private .*key.*passphrase|no passphrase given/i.test(msg))
-    return new AppError("dependency_down", `${at}: the key in ${n.sshKeyFile} cannot be used (${msg}); use an unencrypted OpenSSH or PEM private key.`, undefined, {
-      cause: e,
-    });
-  if (["ENOENT", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNRESET", "EHOSTUNREACH", "ENOTCONN", "ENOTFOUND", "EAI_AGAIN"].includes(code) || /timeout|timed out|socket hang up/i.test(msg))
-    return new AppError("dependency_down", hc ? `Docker host ${hostName} unreachable at ${host} (${err.code ?? msg}).` : `Docker engine is not reachable at ${host} (${err.code ?? msg}).`, undefined, {
-      cause: e,
-    });
+    return new AppError(
+      "dependency_down",
+      `${at}: the key in ${n.sshKeyFile} cannot be used (${msg}); use an unencrypted OpenSSH or PEM private key.`,
+      undefined,
+      {
+        cause: e,
+      },
+    );
+  if (
+    ["ENOENT", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ECONNRESET", "EHOSTUNREACH", "ENOTCONN", "ENOTFOUND", "EAI_AGAIN"].includes(code) ||
+    /timeout|timed out|socket hang up/i.test(msg)
+  )
+    return new AppError(
+      "dependency_down",
+      hc ? `Docker host ${hostName} unreachable at ${host} (${err.code ?? msg}).` : `Docker engine is not reachable at ${host} (${err.code ?? msg}).`,
+      undefined,
+      {
+        cause: e,
+      },
+    );
   return new AppError("upstream_error", `${on}: ${msg}`, undefined, { cause: e });
 }

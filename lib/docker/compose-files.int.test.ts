@@ -115,7 +115,12 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1"})`, () =>
   it("a rollout brings each stack up exactly as `up -d` in its folder would: same config hashes, same services, nothing left to do by hand", async () => {
     const r = await startDeployment({ kind: "rollout", to: "v1.1.0" }, operator);
     const d = await waitFinished(r.id, 120_000);
-    expect(d.status, `${d.error}\n${logsOf(r.id).map((l) => l.line).join("\n")}`).toBe("succeeded");
+    expect(
+      d.status,
+      `${d.error}\n${logsOf(r.id)
+        .map((l) => l.line)
+        .join("\n")}`,
+    ).toBe("succeeded");
     expect(d.stacks!.map((s) => s.stack).sort()).toEqual(STACKS.map((s) => repo.stack(s)).sort());
 
     const expected: Record<string, string[]> = { ovr: ["app", "side"], cf: ["app", "worker"], prof: ["app", "dbg"], envx: ["app"] };
@@ -126,7 +131,12 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1"})`, () =>
     }
     // The override and env_file/extends really are in the containers.
     const env = (stack: string, service: string) =>
-      sh("inspect", "-f", "{{json .Config.Env}}", (sh("ps", "-q", "--filter", `label=com.docker.compose.project=${repo.stack(stack)}`, "--filter", `label=com.docker.compose.service=${service}`)));
+      sh(
+        "inspect",
+        "-f",
+        "{{json .Config.Env}}",
+        sh("ps", "-q", "--filter", `label=com.docker.compose.project=${repo.stack(stack)}`, "--filter", `label=com.docker.compose.service=${service}`),
+      );
     expect(env("ovr", "app")).toContain("FROM_OVERRIDE=yes");
     expect(env("ovr", "app")).toContain("APP_MODE=two");
     expect(env("envx", "app")).toContain("WHO=two");
@@ -143,7 +153,10 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1"})`, () =>
 
   it("pre-flight and verify count only the services Compose starts (profiles), and the release's images come from the merged files", async () => {
     const d = (await import("../deploy/start")).listDeployments({ limit: 1 })[0];
-    const rows = d.verification!.rows.filter((x) => x.signal === "container" && x.stack === repo.stack("prof")).map((x) => x.subject).sort();
+    const rows = d
+      .verification!.rows.filter((x) => x.signal === "container" && x.stack === repo.stack("prof"))
+      .map((x) => x.subject)
+      .sort();
     expect(rows).toEqual(["app", "dbg"]);
     const ovr = d.services!.find((s) => s.stack === repo.stack("ovr") && s.service === "app")!;
     expect(ovr.image).toBe(moving);
@@ -171,7 +184,10 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1"})`, () =>
         const v = exported.stacks.find((x) => x.name === repo.stack(s))!;
         const hashes = Object.fromEntries(v.services.map((x) => [x.name, x.desired?.configHash]));
         expect(hashes, s).toEqual(handHashes(s));
-        expect(v.services.flatMap((x) => x.drift), s).toEqual([]);
+        expect(
+          v.services.flatMap((x) => x.drift),
+          s,
+        ).toEqual([]);
       }
     } finally {
       for (const s of STACKS) fs.rmSync(path.join(repo.dir, repo.stack(s), "notes.txt"));
@@ -184,7 +200,9 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1"})`, () =>
     sh("tag", "oresi-test/web:1.1.0", moving);
     const r = await startDeployment({ kind: "rollback" }, operator);
     const d = await waitFinished(r.id, 120_000);
-    const log = logsOf(r.id).map((l) => l.line).join("\n");
+    const log = logsOf(r.id)
+      .map((l) => l.line)
+      .join("\n");
     expect(d.status, `${d.error}\n${log}`).toBe("succeeded");
     expect(log).toContain(`${repo.stack("ovr")}/app pinned to ${pinnedId}`);
     const ovr = await running("ovr");
@@ -232,7 +250,10 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1"})`, () =>
     } else {
       // Only v1 is installable here (no Compose v2 package): `docker compose` really is absent.
       expect(v2).toBe(false);
-      await expect(composeConfig(dir, repo.stack("inc"))).rejects.toMatchObject({ code: "upstream_error", message: expect.stringContaining("`include:` needs Compose v2") });
+      await expect(composeConfig(dir, repo.stack("inc"))).rejects.toMatchObject({
+        code: "upstream_error",
+        message: expect.stringContaining("`include:` needs Compose v2"),
+      });
     }
   });
 
@@ -258,5 +279,4 @@ describe(`Compose's own file rules (${v2 ? "Compose v2" : "Compose v1"})`, () =>
     // The release list reads the same shared file.
     expect((await imagesAt([{ commit: sha, stack: shr }])).get(`${sha}:${shr}`)).toEqual({ app: "oresi-test/api:1.1.0" });
   });
-
 });

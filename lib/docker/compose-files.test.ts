@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { resolveComposeFiles, serviceEnabled } from "./compose-files";
 import { stackImages, stackRelative } from "../releases/images";
 
-const has = (...names: string[]) => (n: string) => names.includes(n);
+const has =
+  (...names: string[]) =>
+  (n: string) =>
+    names.includes(n);
 
 describe("Compose's file rules", () => {
   it("picks the main file in each version's order and adds the override file", () => {
@@ -34,7 +37,8 @@ describe("Compose's file rules", () => {
 
   it("release images merge the files in order, follow extends and leave out inactive profiles", () => {
     const files: Record<string, string> = {
-      "docker-compose.yml": "services:\n  app:\n    image: web:${TAG:-1}\n  dbg:\n    image: dbg:1\n    profiles: [debug]\n  other:\n    image: o:1\n    profiles: [other]\n  ext:\n    extends:\n      file: lib/common.yml\n      service: base\n",
+      "docker-compose.yml":
+        "services:\n  app:\n    image: web:${TAG:-1}\n  dbg:\n    image: dbg:1\n    profiles: [debug]\n  other:\n    image: o:1\n    profiles: [other]\n  ext:\n    extends:\n      file: lib/common.yml\n      service: base\n",
       "docker-compose.override.yml": "services:\n  app:\n    image: web:override\n  side:\n    extends: app\n",
       "lib/common.yml": "services:\n  base:\n    extends:\n      file: more.yml\n      service: deeper\n",
       "lib/more.yml": "services:\n  deeper:\n    image: deep:${TAG}\n",

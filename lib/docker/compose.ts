@@ -111,7 +111,8 @@ export function detectCompose(): Promise<ComposeCommand> {
   if (!detected.pending) {
     const p = (async () => {
       const want = config().COMPOSE_COMMAND;
-      const candidates = want === "docker compose" ? [["docker", "compose"]] : want === "docker-compose" ? [["docker-compose"]] : [["docker", "compose"], ["docker-compose"]];
+      const candidates =
+        want === "docker compose" ? [["docker", "compose"]] : want === "docker-compose" ? [["docker-compose"]] : [["docker", "compose"], ["docker-compose"]];
       for (const argv of candidates) {
         const c = await probe(argv);
         if (c) return c;
@@ -167,7 +168,10 @@ export async function compose(stackDir: string, project: string, args: string[],
   argv.push("--ansi", "never", ...args);
   const host = opts.host ?? LOCAL_HOST;
   const r = await run(argv, { cwd: stackDir, env: composeEnv(opts.env, host), timeoutMs: opts.timeoutMs, signal: opts.signal, onLine: opts.onLine });
-  const what = `${cmd.argv.join(" ")} ${args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")} (${project}${host === LOCAL_HOST ? "" : ` on host ${host}`})`;
+  const what = `${cmd.argv.join(" ")} ${args
+    .filter((a) => !a.startsWith("-"))
+    .slice(0, 2)
+    .join(" ")} (${project}${host === LOCAL_HOST ? "" : ` on host ${host}`})`;
   if (r.spawnError) throw new AppError("dependency_down", `${what}: ${r.spawnError.message}`, undefined, { cause: r.spawnError });
   if (r.killed === "timeout") throw new AppError("timeout", `${what} did not finish in ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s and was stopped.`);
   if (r.killed === "abort") throw new AppError("upstream_error", `${what} was cancelled.`);
@@ -178,7 +182,10 @@ export async function compose(stackDir: string, project: string, args: string[],
       .filter(Boolean)
       .slice(-3)
       .join(" / ");
-    const hint = cmd.major === 1 && /'include' does not match/.test(r.stderr) ? " (`include:` needs Compose v2; this machine runs v1: install the Compose plugin or inline the included files)" : "";
+    const hint =
+      cmd.major === 1 && /'include' does not match/.test(r.stderr)
+        ? " (`include:` needs Compose v2; this machine runs v1: install the Compose plugin or inline the included files)"
+        : "";
     throw new AppError("upstream_error", `${what} failed (exit ${r.code}): ${tail || "no output"}${hint}`, { exitCode: r.code });
   }
   return { stdout: r.stdout, stderr: r.stderr };
@@ -217,11 +224,11 @@ export async function composeConfig(dir: string, project: string, opts: Opts = {
   const services = Object.entries(doc?.services ?? {})
     .filter(([, s]) => serviceEnabled(s?.profiles, active))
     .map(([name, s]) => ({
-    name,
-    image: typeof s.image === "string" ? s.image : null,
-    build: s.build !== undefined,
-    ports: (s.ports ?? []).map((p) => (typeof p === "string" ? p : JSON.stringify(p))),
-  }));
+      name,
+      image: typeof s.image === "string" ? s.image : null,
+      build: s.build !== undefined,
+      ports: (s.ports ?? []).map((p) => (typeof p === "string" ? p : JSON.stringify(p))),
+    }));
   services.sort((a, b) => a.name.localeCompare(b.name));
   return { services, text: cmd.major === 2 ? YAML.stringify(doc) : r.stdout };
 }
@@ -251,7 +258,11 @@ export async function composeUp(
 }
 
 /** `down` (never `-v`: volumes hold data). */
-export async function composeDown(dir: string, project: string, opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "host"> = {}): Promise<ComposeResult> {
+export async function composeDown(
+  dir: string,
+  project: string,
+  opts: Pick<ComposeOptions, "onLine" | "signal" | "timeoutMs" | "host"> = {},
+): Promise<ComposeResult> {
   return compose(dir, project, ["down", "--remove-orphans"], opts);
 }
 

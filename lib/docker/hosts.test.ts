@@ -28,8 +28,9 @@ function problem(env: Record<string, string>): string {
 }
 
 afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
+  for (const [k, v] of Object.entries(saved))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   reloadConfig();
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -47,11 +48,9 @@ describe("DOCKER_HOSTS_FILE", () => {
     const c = parseConfig({ DOCKER_HOSTS_FILE: f });
     expect(c.dockerHosts.map((h) => h.name)).toEqual(["nas", "edge", "attic", "local"]);
     expect(c.dockerHosts[1]).toEqual({ name: "edge", url: "tcp://10.0.0.5:2376", tlsVerify: true, certPath: "/certs/edge", source: "file" });
-    expect(parseConfig({ DOCKER_HOSTS_FILE: hostsFile("hosts:\n  nas: { url: ssh://nas }\n  edge: { url: tcp://e:2375 }\n") }).dockerHosts.map((h) => h.name)).toEqual([
-      "edge",
-      "local",
-      "nas",
-    ]);
+    expect(
+      parseConfig({ DOCKER_HOSTS_FILE: hostsFile("hosts:\n  nas: { url: ssh://nas }\n  edge: { url: tcp://e:2375 }\n") }).dockerHosts.map((h) => h.name),
+    ).toEqual(["edge", "local", "nas"]);
   });
 
   it("names the file and the field of a bad setting", () => {
@@ -72,13 +71,17 @@ describe("DOCKER_HOSTS_FILE", () => {
 
 describe("host layer", () => {
   it("resolves a stack's host, and refuses an unknown one before anything changes", () => {
-    process.env.DOCKER_HOSTS_FILE = hostsFile("hosts:\n  nas: { url: 'ssh://oresi:secret@nas' }\n  edge: { url: tcp://127.0.0.1:1, tlsVerify: true, certPath: /certs/edge }\n");
+    process.env.DOCKER_HOSTS_FILE = hostsFile(
+      "hosts:\n  nas: { url: 'ssh://oresi:secret@nas' }\n  edge: { url: tcp://127.0.0.1:1, tlsVerify: true, certPath: /certs/edge }\n",
+    );
     reloadConfig();
     expect(multiHost()).toBe(true);
     expect(listHosts().map((h) => h.name)).toEqual(["edge", "local", "nas"]);
     expect(hostOfStack({})).toBe("local");
     expect(hostOfStack(parseXOresi("x-oresi:\n  host: nas\n").settings)).toBe("nas");
-    expect(() => hostOfStack({ host: "attic" }, "web")).toThrow(/^web: x-oresi\.host names Docker host attic, which is not configured \(configured: edge, local, nas\)/);
+    expect(() => hostOfStack({ host: "attic" }, "web")).toThrow(
+      /^web: x-oresi\.host names Docker host attic, which is not configured \(configured: edge, local, nas\)/,
+    );
     try {
       hostOfStack({ host: "attic" });
     } catch (e) {
@@ -100,7 +103,9 @@ describe("host layer", () => {
     const m = dockerError(refused, "Listing containers", "nas").message;
     expect(m).toBe("Docker host nas unreachable at ssh://***@nas (ECONNREFUSED).");
     expect(m).not.toContain("secret");
-    expect(dockerError({ statusCode: 404, message: "no such container" }, "Container abc", "nas").message).toBe("Container abc on host nas: not found (no such container)");
+    expect(dockerError({ statusCode: 404, message: "no such container" }, "Container abc", "nas").message).toBe(
+      "Container abc on host nas: not found (no such container)",
+    );
   });
 });
 

@@ -140,7 +140,14 @@ export async function pingHost(host: string, timeoutMs = 3000): Promise<HostHeal
       }),
     ])) as { Version?: string };
     noteHost(host, null);
-    return { name: host, url, status: "ok", reason: `engine ${v.Version ?? "?"} answers at ${url}`, latencyMs: Math.round(performance.now() - t0), version: v.Version };
+    return {
+      name: host,
+      url,
+      status: "ok",
+      reason: `engine ${v.Version ?? "?"} answers at ${url}`,
+      latencyMs: Math.round(performance.now() - t0),
+      version: v.Version,
+    };
   } catch (e) {
     const err = dockerError(e, "Docker engine", host);
     noteHost(host, err.code === "dependency_down" ? err : null);

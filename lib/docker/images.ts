@@ -8,7 +8,8 @@ import type { ImageInfo } from "./types";
 const IMAGE_REF_RE = /^[a-z0-9][a-z0-9._\-/:]{0,254}(@sha256:[0-9a-f]{64})?$/i;
 
 export function imageRef(ref: string): string {
-  if (!IMAGE_REF_RE.test(ref)) throw new AppError("bad_request", `"${ref.slice(0, 80)}" is not an image reference such as nginx:1.27 or ghcr.io/owner/app:1.2.3.`);
+  if (!IMAGE_REF_RE.test(ref))
+    throw new AppError("bad_request", `"${ref.slice(0, 80)}" is not an image reference such as nginx:1.27 or ghcr.io/owner/app:1.2.3.`);
   return ref;
 }
 

@@ -25,7 +25,11 @@ describe("log parsing", () => {
 
   it("keeps multi-byte characters split across chunks, and cuts endless lines", () => {
     const out: LogLine[] = [];
-    const d = new LogDemuxer(false, () => false, (l) => out.push(l));
+    const d = new LogDemuxer(
+      false,
+      () => false,
+      (l) => out.push(l),
+    );
     const b = Buffer.from("grüße\n");
     d.push(b.subarray(0, 3));
     d.push(b.subarray(3));

@@ -9,7 +9,21 @@ import type { LogLine } from "./log-parse";
 const prefix = runPrefix("logs");
 const sh = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 function run(name: string, script: string, tty = false): string {
-  return sh("run", "-d", ...(tty ? ["-t"] : []), "--name", `${prefix}-${name}`, "--label", `com.docker.compose.project=${prefix}`, "--label", `com.docker.compose.service=${name}`, "oresi-test/web:1.0.0", "sh", "-c", script);
+  return sh(
+    "run",
+    "-d",
+    ...(tty ? ["-t"] : []),
+    "--name",
+    `${prefix}-${name}`,
+    "--label",
+    `com.docker.compose.project=${prefix}`,
+    "--label",
+    `com.docker.compose.service=${name}`,
+    "oresi-test/web:1.0.0",
+    "sh",
+    "-c",
+    script,
+  );
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,7 +35,10 @@ const t0 = new Date();
 beforeAll(async () => {
   process.env.LOG_ERROR_PATTERNS = "error,fatal,panic,exception";
   reloadConfig();
-  chatty = run("chatty", 'echo "hello out"; echo "ERROR: disk on fire" >&2; echo "java.lang.NullPointerException" >&2; i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.2; done');
+  chatty = run(
+    "chatty",
+    'echo "hello out"; echo "ERROR: disk on fire" >&2; echo "java.lang.NullPointerException" >&2; i=0; while true; do echo "tick $i"; i=$((i+1)); sleep 0.2; done',
+  );
   // 20 MB of output and one 100 KB line: the server must stay bounded.
   big = run("big", "yes 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' | head -c 20000000; head -c 100000 /dev/zero | tr '\\0' b; echo; echo done; sleep 600");
   colour = run("colour", "printf '\\033[31mred panic\\033[0m and plain\\n'; sleep 600", true);

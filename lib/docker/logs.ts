@@ -53,8 +53,7 @@ export async function assertLogsReadable(ref: string, host: string = LOCAL_HOST)
     throw dockerError(e, `Container ${ref.slice(0, 12)}`, host);
   }
   const id = info.Id;
-  if (ownContainerIds().some((own) => id.startsWith(own)))
-    throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} is Oresi's own container.`);
+  if (ownContainerIds().some((own) => id.startsWith(own))) throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} is Oresi's own container.`);
   // A Swarm stack's task containers carry the stack's name in com.docker.stack.namespace instead.
   const project = info.Config?.Labels?.["com.docker.compose.project"] ?? info.Config?.Labels?.["com.docker.stack.namespace"] ?? "";
   if (!project) throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} was not started by Compose (no project label).`);
@@ -67,7 +66,8 @@ export async function assertLogsReadable(ref: string, host: string = LOCAL_HOST)
       isStack = false;
     }
   }
-  if (!isStack) throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} belongs to Compose project "${project.slice(0, 80)}", which is no folder in STACKS_DIR.`);
+  if (!isStack)
+    throw new AppError("forbidden", `${LOGS_RULE} ${ref.slice(0, 64)} belongs to Compose project "${project.slice(0, 80)}", which is no folder in STACKS_DIR.`);
   return id;
 }
 
@@ -192,7 +192,11 @@ export interface ErrorCount {
 }
 
 /** Count a container's error lines (LOG_ERROR_PATTERNS) since a time, without keeping the log in memory. */
-export async function countErrorLines(id: string, since: Date | string | number, opts: { signal?: AbortSignal; maxBytes?: number; host?: string } = {}): Promise<ErrorCount> {
+export async function countErrorLines(
+  id: string,
+  since: Date | string | number,
+  opts: { signal?: AbortSignal; maxBytes?: number; host?: string } = {},
+): Promise<ErrorCount> {
   const { stream, tty } = await openLogStream(id, { follow: false, tail: "all", since: sinceSeconds(since), signal: opts.signal, host: opts.host });
   const out: ErrorCount = { lines: 0, errors: 0, samples: [] };
   const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), (l) => {

@@ -82,7 +82,11 @@ export async function remoteDigest(ref: string, opts: { timeoutMs?: number; sign
     let res = await head();
     if (res.status === 401) {
       const ch = parseBearerChallenge(res.headers.get("www-authenticate"));
-      if (!ch) throw new AppError("upstream_error", `${r.registry} asks for credentials Oresi does not have (${res.headers.get("www-authenticate") ?? "no challenge"}).`);
+      if (!ch)
+        throw new AppError(
+          "upstream_error",
+          `${r.registry} asks for credentials Oresi does not have (${res.headers.get("www-authenticate") ?? "no challenge"}).`,
+        );
       const realm = new URL(ch.realm);
       if (realm.protocol !== "https:" && !/^(localhost|127\.|\[::1\])/.test(realm.hostname))
         throw new AppError("upstream_error", `${r.registry} sends its token realm over plain HTTP; refused.`);
@@ -103,7 +107,8 @@ export async function remoteDigest(ref: string, opts: { timeoutMs?: number; sign
   } catch (e) {
     if (e instanceof AppError) throw e;
     const err = e as Error & { cause?: { code?: string } };
-    if (err.name === "TimeoutError" || err.name === "AbortError") throw new AppError("timeout", `${r.registry} did not answer in time.`, undefined, { cause: e });
+    if (err.name === "TimeoutError" || err.name === "AbortError")
+      throw new AppError("timeout", `${r.registry} did not answer in time.`, undefined, { cause: e });
     throw new AppError("dependency_down", `${r.registry} is not reachable (${err.cause?.code ?? err.message}).`, undefined, { cause: e });
   }
 }

@@ -43,14 +43,54 @@ function openssl(args: string[], cwd: string): void {
 /** An EC key and a certificate for it: self-signed (a CA) or signed by ca (in the same folder). */
 function cert(dir: string, name: string, subject: string, ext: string[], ca?: string): void {
   if (!ca) {
-    openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${name}-key.pem`, "-out", `${name}.pem`,
-      "-days", "2", "-subj", subject, ...ext.flatMap((e) => ["-addext", e])], dir);
+    openssl(
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        `${name}-key.pem`,
+        "-out",
+        `${name}.pem`,
+        "-days",
+        "2",
+        "-subj",
+        subject,
+        ...ext.flatMap((e) => ["-addext", e]),
+      ],
+      dir,
+    );
     return;
   }
-  openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${name}-key.pem`, "-out", `${name}.csr`, "-subj", subject], dir);
+  openssl(
+    ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${name}-key.pem`, "-out", `${name}.csr`, "-subj", subject],
+    dir,
+  );
   fs.writeFileSync(path.join(dir, `${name}.ext`), ext.join("\n") + "\n");
-  openssl(["x509", "-req", "-in", `${name}.csr`, "-CA", `${ca}.pem`, "-CAkey", `${ca}-key.pem`, "-CAcreateserial", "-days", "2",
-    "-extfile", `${name}.ext`, "-out", `${name}.pem`], dir);
+  openssl(
+    [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      `${ca}.pem`,
+      "-CAkey",
+      `${ca}-key.pem`,
+      "-CAcreateserial",
+      "-days",
+      "2",
+      "-extfile",
+      `${name}.ext`,
+      "-out",
+      `${name}.pem`,
+    ],
+    dir,
+  );
 }
 
 /** A DOCKER_CERT_PATH folder holding the given files (ca.pem, cert.pem, key.pem) copied from the PKI folder. */
@@ -140,7 +180,11 @@ afterAll(async () => {
 describe("tcp:// with mutual TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)", () => {
   it("lists containers, pings and reports the engine healthy with the client certificate from our CA", async () => {
     const host = `tcp://127.0.0.1:${tlsPort}`;
-    useEngine({ DOCKER_HOST: host, DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certPath("good", { "ca.pem": "ca.pem", "cert.pem": "client.pem", "key.pem": "client-key.pem" }) });
+    useEngine({
+      DOCKER_HOST: host,
+      DOCKER_TLS_VERIFY: "1",
+      DOCKER_CERT_PATH: certPath("good", { "ca.pem": "ca.pem", "cert.pem": "client.pem", "key.pem": "client-key.pem" }),
+    });
     const before = tlsAuthorized;
     const list = await listContainers();
     expect(Array.isArray(list)).toBe(true);
@@ -156,14 +200,18 @@ describe("tcp:// with mutual TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)", () => {
     expect(err).toMatchObject({
       code: "dependency_down",
       status: 503,
-      message: "Docker engine: DOCKER_CERT_PATH has no cert.pem, key.pem; it needs ca.pem (the engine's CA) and the client certificate cert.pem with its key.pem.",
+      message:
+        "Docker engine: DOCKER_CERT_PATH has no cert.pem, key.pem; it needs ca.pem (the engine's CA) and the client certificate cert.pem with its key.pem.",
     });
     const st = await checkDocker();
     expect(st).toMatchObject({ status: "down", reason: err.message, hint: expect.stringMatching(/DOCKER_HOST/) });
     expect(tlsAuthorized).toBe(before);
 
     useEngine({ DOCKER_HOST: `tcp://127.0.0.1:${tlsPort}`, DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: path.join(root, "certs", "nowhere") });
-    expect(await failure(listContainers())).toMatchObject({ code: "dependency_down", message: expect.stringMatching(/the DOCKER_CERT_PATH folder does not exist/) });
+    expect(await failure(listContainers())).toMatchObject({
+      code: "dependency_down",
+      message: expect.stringMatching(/the DOCKER_CERT_PATH folder does not exist/),
+    });
   });
 
   it("a client certificate from another CA is refused by the engine: 503 naming DOCKER_CERT_PATH, and checkDocker says down", async () => {
@@ -194,7 +242,11 @@ describe("tcp:// with mutual TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)", () => {
     expect(err).toMatchObject({ code: "dependency_down", status: 503 });
     expect(err.message).toMatch(/its TLS certificate is not trusted \(\w+\); put the CA that signed it in DOCKER_CERT_PATH\/ca\.pem/);
 
-    useEngine({ DOCKER_HOST: `tcp://127.0.0.1:${tlsPort}`, DOCKER_TLS_VERIFY: "1", DOCKER_CERT_PATH: certPath("no-key", { "ca.pem": "ca.pem", "cert.pem": "client.pem" }) });
+    useEngine({
+      DOCKER_HOST: `tcp://127.0.0.1:${tlsPort}`,
+      DOCKER_TLS_VERIFY: "1",
+      DOCKER_CERT_PATH: certPath("no-key", { "ca.pem": "ca.pem", "cert.pem": "client.pem" }),
+    });
     const half = await failure(listContainers());
     expect(half).toMatchObject({ code: "dependency_down", message: expect.stringMatching(/^Docker engine: DOCKER_CERT_PATH has no key\.pem; /) });
     expect((await checkDocker()).reason).toBe(half.message);
@@ -251,7 +303,10 @@ describe("ssh:// (DOCKER_SSH_KEY_FILE, `docker system dial-stdio` on the remote)
     const missing = path.join(root, "sshd", "nope");
     useEngine({ DOCKER_HOST: `ssh://${user}@127.0.0.1:${sshPort}`, DOCKER_SSH_KEY_FILE: missing });
     const err = await failure(listContainers());
-    expect(err).toMatchObject({ code: "dependency_down", message: "Docker engine: cannot read the SSH private key from DOCKER_SSH_KEY_FILE (ENOENT); fix DOCKER_SSH_KEY_FILE or the file's permissions." });
+    expect(err).toMatchObject({
+      code: "dependency_down",
+      message: "Docker engine: cannot read the SSH private key from DOCKER_SSH_KEY_FILE (ENOENT); fix DOCKER_SSH_KEY_FILE or the file's permissions.",
+    });
     expect((await checkDocker()).status).toBe("down");
   });
 

@@ -5,7 +5,10 @@ import { decideMode, judgeService, specSince, stackFileFrom, summarizeService, t
 describe("decideMode: Compose or Swarm", () => {
   it("follows x-oresi.mode when it is written", () => {
     expect(decideMode({ declared: "compose", manager: true, swarmStackRuns: true, composeContainers: false }).mode).toBe("compose");
-    expect(decideMode({ declared: "swarm", manager: true, swarmStackRuns: false, composeContainers: false })).toEqual({ mode: "swarm", reason: "x-oresi.mode: swarm" });
+    expect(decideMode({ declared: "swarm", manager: true, swarmStackRuns: false, composeContainers: false })).toEqual({
+      mode: "swarm",
+      reason: "x-oresi.mode: swarm",
+    });
     // unknown (host down): still Swarm, the deploy itself then fails on the host
     expect(decideMode({ declared: "swarm", manager: null, swarmStackRuns: false, composeContainers: false }).error).toBeUndefined();
   });
@@ -27,12 +30,16 @@ describe("decideMode: Compose or Swarm", () => {
 
 describe("stackFileFrom: Compose's config output for docker stack deploy", () => {
   it("passes v1's output through unchanged", () => {
-    const v1 = "services:\n  web:\n    deploy:\n      replicas: 2\n    image: oresi-test/web:1.0.0\n    ports:\n    - published: 8081\n      target: 8080\nversion: '3.9'\n";
+    const v1 =
+      "services:\n  web:\n    deploy:\n      replicas: 2\n    image: oresi-test/web:1.0.0\n    ports:\n    - published: 8081\n      target: 8080\nversion: '3.9'\n";
     const f = stackFileFrom(v1);
     expect(f).toEqual({ text: v1, services: [{ name: "web", image: "oresi-test/web:1.0.0" }], notes: [], problems: [] });
   });
   it("adapts v2's output: version added, top-level name removed, ports as numbers", () => {
-    const v2 = YAML.stringify({ name: "web", services: { web: { image: "x:1", ports: [{ mode: "ingress", target: 8080, published: "8081", protocol: "tcp" }] } } });
+    const v2 = YAML.stringify({
+      name: "web",
+      services: { web: { image: "x:1", ports: [{ mode: "ingress", target: 8080, published: "8081", protocol: "tcp" }] } },
+    });
     const f = stackFileFrom(v2);
     expect(f.problems).toEqual([]);
     const doc = YAML.parse(f.text);
@@ -42,7 +49,9 @@ describe("stackFileFrom: Compose's config output for docker stack deploy", () =>
     expect(f.notes).toHaveLength(3);
   });
   it("says why stack deploy would refuse a file", () => {
-    expect(stackFileFrom("version: '2.4'\nservices:\n  a:\n    image: x\n").problems[0]).toMatch(/version 2\.4; docker stack deploy reads version 3 files only/);
+    expect(stackFileFrom("version: '2.4'\nservices:\n  a:\n    image: x\n").problems[0]).toMatch(
+      /version 2\.4; docker stack deploy reads version 3 files only/,
+    );
     expect(stackFileFrom("version: '3.9'\nservices:\n  a:\n    build: .\n").problems[0]).toMatch(/a is built from source/);
     expect(stackFileFrom("version: '3.9'\nservices: {}\n").problems).toEqual(["the file has no services"]);
     expect(stackFileFrom("[unclosed").problems[0]).toMatch(/unreadable YAML/);
@@ -55,7 +64,12 @@ function service(over: Partial<RawService> = {}): RawService {
     ID: "svc1",
     CreatedAt: "2026-01-01T00:00:00.000Z",
     UpdatedAt: "2026-01-01T00:01:00.000Z",
-    Spec: { Name: "s_web", Labels: { "com.docker.stack.namespace": "s", "com.docker.stack.image": "oresi-test/web:1.1.0" }, TaskTemplate: { ContainerSpec: spec, ForceUpdate: 0 }, Mode: { Replicated: { Replicas: 2 } } },
+    Spec: {
+      Name: "s_web",
+      Labels: { "com.docker.stack.namespace": "s", "com.docker.stack.image": "oresi-test/web:1.1.0" },
+      TaskTemplate: { ContainerSpec: spec, ForceUpdate: 0 },
+      Mode: { Replicated: { Replicas: 2 } },
+    },
     ...over,
   };
 }
@@ -74,21 +88,52 @@ function task(id: string, state: string, over: Partial<RawTask> & { image?: stri
 
 describe("summarizeService and judgeService", () => {
   it("counts running tasks of the current spec against the desired replicas", () => {
-    const s = summarizeService(service(), [task("t1", "running"), task("t2", "running"), task("t0", "shutdown", { image: "oresi-test/web:1.0.0", CreatedAt: "2025-12-31T00:00:00Z" })]);
-    expect(s).toMatchObject({ name: "web", stack: "s", fullName: "s_web", image: "oresi-test/web:1.1.0", digest: null, mode: "replicated", replicas: { running: 2, desired: 2 } });
-    expect(s.tasks.map((t) => [t.id, t.current])).toEqual([["t1", true], ["t2", true], ["t0", false]]);
+    const s = summarizeService(service(), [
+      task("t1", "running"),
+      task("t2", "running"),
+      task("t0", "shutdown", { image: "oresi-test/web:1.0.0", CreatedAt: "2025-12-31T00:00:00Z" }),
+    ]);
+    expect(s).toMatchObject({
+      name: "web",
+      stack: "s",
+      fullName: "s_web",
+      image: "oresi-test/web:1.1.0",
+      digest: null,
+      mode: "replicated",
+      replicas: { running: 2, desired: 2 },
+    });
+    expect(s.tasks.map((t) => [t.id, t.current])).toEqual([
+      ["t1", true],
+      ["t2", true],
+      ["t0", false],
+    ]);
     expect(judgeService(s)).toEqual({ ok: true, final: false, seen: "2/2 running" });
   });
   it("waits while a task starts (health: starting) or the update is in progress", () => {
-    const s = summarizeService(service({ UpdateStatus: { State: "updating", Message: "update in progress" } }), [task("t1", "running"), task("t2", "starting")]);
+    const s = summarizeService(service({ UpdateStatus: { State: "updating", Message: "update in progress" } }), [
+      task("t1", "running"),
+      task("t2", "starting"),
+    ]);
     expect(judgeService(s)).toEqual({ ok: false, final: false, seen: "1/2 running, 1 starting, update updating" });
-    const done = summarizeService(service({ UpdateStatus: { State: "completed", Message: "update completed" } }), [task("t1", "running"), task("t2", "running")]);
+    const done = summarizeService(service({ UpdateStatus: { State: "completed", Message: "update completed" } }), [
+      task("t1", "running"),
+      task("t2", "running"),
+    ]);
     expect(judgeService(done)).toEqual({ ok: true, final: false, seen: "2/2 running, update completed" });
   });
   it("a paused or rolled back update is a definite failure", () => {
-    const s = summarizeService(service({ UpdateStatus: { State: "paused", Message: "update paused due to failure or early termination of task x" } }), [task("t2", "running")]);
-    expect(judgeService(s)).toEqual({ ok: false, final: true, seen: "1/2 running, update paused: update paused due to failure or early termination of task x" });
-    const r = summarizeService(service({ UpdateStatus: { State: "rollback_completed", Message: "rollback completed" } }), [task("t1", "running"), task("t2", "running")]);
+    const s = summarizeService(service({ UpdateStatus: { State: "paused", Message: "update paused due to failure or early termination of task x" } }), [
+      task("t2", "running"),
+    ]);
+    expect(judgeService(s)).toEqual({
+      ok: false,
+      final: true,
+      seen: "1/2 running, update paused: update paused due to failure or early termination of task x",
+    });
+    const r = summarizeService(service({ UpdateStatus: { State: "rollback_completed", Message: "rollback completed" } }), [
+      task("t1", "running"),
+      task("t2", "running"),
+    ]);
     expect(judgeService(r).final).toBe(true);
   });
   it("a task of the current spec that ended since the deploy fails it; older ones and other specs do not", () => {
@@ -103,7 +148,10 @@ describe("summarizeService and judgeService", () => {
   it("counts failed tasks from the start of the current update, not from the service's UpdatedAt", () => {
     const bad = task("t3", "failed", { CreatedAt: "2026-01-01T00:02:00Z", Status: { State: "failed", Message: "x", Err: "boom" } });
     // Swarm moves UpdatedAt when the update pauses, after the failed task was created.
-    const s = summarizeService(service({ UpdatedAt: "2026-01-01T00:03:00Z", UpdateStatus: { State: "updating", StartedAt: "2026-01-01T00:01:30Z" } }), [task("t1", "running"), bad]);
+    const s = summarizeService(service({ UpdatedAt: "2026-01-01T00:03:00Z", UpdateStatus: { State: "updating", StartedAt: "2026-01-01T00:01:30Z" } }), [
+      task("t1", "running"),
+      bad,
+    ]);
     expect(specSince(s)).toBe("2026-01-01T00:01:30Z");
     expect(judgeService(s)).toMatchObject({ ok: false, final: true });
     expect(judgeService(s, "2026-01-01T00:02:30Z")).toMatchObject({ final: false });
@@ -111,7 +159,14 @@ describe("summarizeService and judgeService", () => {
   it("reads the digest of a resolved image, global services and a service scaled to 0", () => {
     const d = "sha256:" + "a".repeat(64);
     const s = summarizeService(
-      service({ Spec: { Name: "s_web", Labels: { "com.docker.stack.namespace": "s" }, TaskTemplate: { ContainerSpec: { ...spec, Image: `nginx:1.27@${d}` } }, Mode: { Global: {} } } }),
+      service({
+        Spec: {
+          Name: "s_web",
+          Labels: { "com.docker.stack.namespace": "s" },
+          TaskTemplate: { ContainerSpec: { ...spec, Image: `nginx:1.27@${d}` } },
+          Mode: { Global: {} },
+        },
+      }),
       [],
     );
     expect(s).toMatchObject({ image: "nginx:1.27", imageRef: `nginx:1.27@${d}`, digest: d, mode: "global", replicas: { running: 0, desired: 0 } });

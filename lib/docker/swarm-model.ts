@@ -47,8 +47,12 @@ export function decideMode(i: ModeInput, host = "local"): ModeDecision {
       };
     return { mode: "swarm", reason: "x-oresi.mode: swarm" };
   }
-  if (i.manager && i.swarmStackRuns && !i.composeContainers) return { mode: "swarm", reason: `detected: host ${host} is a Swarm manager and already runs this Swarm stack` };
-  return { mode: "compose", reason: i.manager && i.swarmStackRuns ? "Compose: its Compose containers run (set x-oresi.mode: swarm to switch)" : "Compose (default)" };
+  if (i.manager && i.swarmStackRuns && !i.composeContainers)
+    return { mode: "swarm", reason: `detected: host ${host} is a Swarm manager and already runs this Swarm stack` };
+  return {
+    mode: "compose",
+    reason: i.manager && i.swarmStackRuns ? "Compose: its Compose containers run (set x-oresi.mode: swarm to switch)" : "Compose (default)",
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,7 +99,9 @@ export function stackFileFrom(configText: string): StackFile {
     notes.push(`added version: "${STACK_FILE_VERSION}" (Compose v2 prints none)`);
     changed = true;
   } else if (!/^3(\.\d+)?$/.test(String(version))) {
-    problems.push(`the file format is version ${String(version)}; docker stack deploy reads version 3 files only (set version: "3.9" or remove the version key)`);
+    problems.push(
+      `the file format is version ${String(version)}; docker stack deploy reads version 3 files only (set version: "3.9" or remove the version key)`,
+    );
   }
   if ("name" in doc) {
     delete doc.name;
@@ -300,11 +306,16 @@ export function specSince(s: SwarmService): string | null {
 export function judgeService(s: SwarmService, since: string | null = specSince(s)): ServiceVerdict {
   const u = s.update;
   const counts = `${s.replicas.running}/${s.replicas.desired} running`;
-  if (u && STOPPED_UPDATE_STATES.has(u.state)) return { ok: false, final: true, seen: `${counts}, update ${u.state.replace("_", " ")}: ${u.message || "no message"}` };
+  if (u && STOPPED_UPDATE_STATES.has(u.state))
+    return { ok: false, final: true, seen: `${counts}, update ${u.state.replace("_", " ")}: ${u.message || "no message"}` };
   const failed = s.tasks.filter((t) => t.current && FAILED_TASK_STATES.has(t.state) && (!since || t.createdAt >= since));
   if (failed.length) {
     const f = failed[0];
-    return { ok: false, final: true, seen: `${counts}, task ${f.slot ?? f.id.slice(0, 12)} ${f.state}: ${f.error ?? f.message}${f.exitCode ? ` (exit ${f.exitCode})` : ""}` };
+    return {
+      ok: false,
+      final: true,
+      seen: `${counts}, task ${f.slot ?? f.id.slice(0, 12)} ${f.state}: ${f.error ?? f.message}${f.exitCode ? ` (exit ${f.exitCode})` : ""}`,
+    };
   }
   const starting = s.tasks.filter((t) => t.current && t.desiredState === "running" && t.state !== "running").length;
   const updating = u && u.state !== "completed";

@@ -79,8 +79,9 @@ afterAll(() => {
   try {
     engine?.stop();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     reloadConfig();
     if (root) fs.rmSync(root, { recursive: true, force: true });
   }
@@ -126,14 +127,22 @@ describe("Swarm adapter (real single-node swarm)", () => {
     const { svc, v } = await converge(stack, null);
     expect(v).toEqual({ ok: true, final: false, seen: "2/2 running" });
     expect(svc).toMatchObject({ name: "web", stack, image: "oresi-test/web:1.0.0", replicas: { running: 2, desired: 2 }, mode: "replicated" });
-    expect(svc.tasks.filter((t) => t.state === "running").map((t) => t.slot).sort()).toEqual([1, 2]);
+    expect(
+      svc.tasks
+        .filter((t) => t.state === "running")
+        .map((t) => t.slot)
+        .sort(),
+    ).toEqual([1, 2]);
     // Without a mode, a stack that runs as a Swarm stack on a manager is detected as one.
     expect(await stackKind(stack, undefined, "w1")).toMatchObject({ mode: "swarm", reason: expect.stringMatching(/^detected/) });
 
     // By hand: `docker-compose config > f && docker stack deploy -c f <name>` in the folder.
     const hand = `${stack}-hand`;
     const handFile = path.join(root, "hand.yml");
-    fs.writeFileSync(handFile, execFileSync("docker-compose", ["config"], { cwd: stackDir, env: { ...process.env, DOCKER_HOST: engine.url }, encoding: "utf8" }));
+    fs.writeFileSync(
+      handFile,
+      execFileSync("docker-compose", ["config"], { cwd: stackDir, env: { ...process.env, DOCKER_HOST: engine.url }, encoding: "utf8" }),
+    );
     engine.docker("stack", "deploy", "-c", handFile, hand);
     const { svc: byHand } = await converge(hand, null);
     const inspect = (n: string) => JSON.parse(engine.docker("service", "inspect", n))[0].Spec;

@@ -12,7 +12,17 @@ import { composeConfig, composeEnv, type ComposeOptions } from "./compose";
 import { listContainers } from "./containers";
 import { dockerFor, LOCAL_HOST } from "./hosts";
 import { errorMatcher, LogDemuxer, type LogLine } from "./log-parse";
-import { decideMode, stackFileFrom, summarizeService, type ModeDecision, type RawService, type RawTask, type StackFile, type StackKind, type SwarmService } from "./swarm-model";
+import {
+  decideMode,
+  stackFileFrom,
+  summarizeService,
+  type ModeDecision,
+  type RawService,
+  type RawTask,
+  type StackFile,
+  type StackKind,
+  type SwarmService,
+} from "./swarm-model";
 
 export * from "./swarm-model";
 
@@ -44,9 +54,17 @@ export function swarmNode(host: string = LOCAL_HOST): Promise<SwarmNode> {
   if (hit && Date.now() - hit.at < NODE_TTL_MS) return hit.value;
   const value = (async () => {
     try {
-      const info = (await dockerFor(host).info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string; Nodes?: number; Managers?: number } };
+      const info = (await dockerFor(host).info()) as {
+        Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string; Nodes?: number; Managers?: number };
+      };
       const s = info.Swarm ?? {};
-      return { state: s.LocalNodeState || "inactive", manager: s.LocalNodeState === "active" && !!s.ControlAvailable, nodeId: s.NodeID || null, nodes: s.Nodes ?? 0, managers: s.Managers ?? 0 };
+      return {
+        state: s.LocalNodeState || "inactive",
+        manager: s.LocalNodeState === "active" && !!s.ControlAvailable,
+        nodeId: s.NodeID || null,
+        nodes: s.Nodes ?? 0,
+        managers: s.Managers ?? 0,
+      };
     } catch (e) {
       throw dockerError(e, "Swarm state", host);
     }
@@ -126,7 +144,8 @@ export async function writeStackFile(dir: string, stack: string, outFile: string
     throw e;
   }
   const f = stackFileFrom(cfg.text);
-  if (f.problems.length) throw new AppError("preflight_failed", `${stack}: docker stack deploy would refuse the file: ${f.problems.join("; ")}.`, { problems: f.problems });
+  if (f.problems.length)
+    throw new AppError("preflight_failed", `${stack}: docker stack deploy would refuse the file: ${f.problems.join("; ")}.`, { problems: f.problems });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, f.text, { mode: 0o600 });
   return { ...f, file: outFile };
@@ -144,7 +163,10 @@ export interface CliOptions {
 /** Run `docker <args>` against the host (never a shell); a non-zero exit throws upstream_error with the last stderr lines. */
 export function dockerCli(args: string[], opts: CliOptions = {}): Promise<{ stdout: string; stderr: string }> {
   const host = opts.host ?? LOCAL_HOST;
-  const what = `docker ${args.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ")}${host === LOCAL_HOST ? "" : ` on host ${host}`}`;
+  const what = `docker ${args
+    .filter((a) => !a.startsWith("-"))
+    .slice(0, 2)
+    .join(" ")}${host === LOCAL_HOST ? "" : ` on host ${host}`}`;
   const timeoutMs = opts.timeoutMs ?? 600_000;
   return new Promise((resolve, reject) => {
     let stdout = "";
@@ -177,7 +199,8 @@ export function dockerCli(args: string[], opts: CliOptions = {}): Promise<{ stdo
       clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       for (const s of ["stdout", "stderr"] as const) if (partial[s].trim()) opts.onLine?.(partial[s], s);
-      if (spawnError) return reject(new AppError("dependency_down", `${what}: ${spawnError.message} (is the docker CLI installed?)`, undefined, { cause: spawnError }));
+      if (spawnError)
+        return reject(new AppError("dependency_down", `${what}: ${spawnError.message} (is the docker CLI installed?)`, undefined, { cause: spawnError }));
       if (killed === "timeout") return reject(new AppError("timeout", `${what} did not finish in ${Math.round(timeoutMs / 1000)} s and was stopped.`));
       if (killed === "abort") return reject(new AppError("upstream_error", `${what} was cancelled.`));
       if (code !== 0) {
@@ -237,7 +260,14 @@ async function openServiceLogs(service: string, host: string, opts: { tail?: num
   try {
     const stream = await new Promise<Readable>((resolve, reject) =>
       d.modem.dial(
-        { path: `/services/${id}/logs?`, method: "GET", isStream: true, abortSignal: opts.signal, statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" }, options },
+        {
+          path: `/services/${id}/logs?`,
+          method: "GET",
+          isStream: true,
+          abortSignal: opts.signal,
+          statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" },
+          options,
+        },
         (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as Readable)),
       ),
     );
@@ -270,15 +300,28 @@ async function readLog(stream: Readable, tty: boolean, onLine: (l: LogLine) => v
 }
 
 /** The last lines of a service's log (every task, on every node), as container logs are read. */
-export async function serviceLogs(service: string, opts: { host?: string; tail?: number; since?: Date; signal?: AbortSignal } = {}): Promise<{ serviceId: string; lines: LogLine[]; errorCount: number; truncated: boolean }> {
+export async function serviceLogs(
+  service: string,
+  opts: { host?: string; tail?: number; since?: Date; signal?: AbortSignal } = {},
+): Promise<{ serviceId: string; lines: LogLine[]; errorCount: number; truncated: boolean }> {
   const host = opts.host ?? LOCAL_HOST;
   const tail = Math.max(1, Math.min(5000, Math.floor(opts.tail ?? 200)));
-  const { stream, tty, id } = await openServiceLogs(service, host, { tail, since: opts.since ? Math.floor(opts.since.getTime() / 1000) : undefined, signal: opts.signal });
+  const { stream, tty, id } = await openServiceLogs(service, host, {
+    tail,
+    since: opts.since ? Math.floor(opts.since.getTime() / 1000) : undefined,
+    signal: opts.signal,
+  });
   const lines: LogLine[] = [];
-  const truncated = await readLog(stream, tty, (l) => {
-    lines.push(l);
-    if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
-  }, 8 * 1024 * 1024, opts.signal).catch((e) => {
+  const truncated = await readLog(
+    stream,
+    tty,
+    (l) => {
+      lines.push(l);
+      if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
+    },
+    8 * 1024 * 1024,
+    opts.signal,
+  ).catch((e) => {
     throw dockerError(e, `Logs of service ${service}`, host);
   });
   while (lines.length > tail) lines.shift();
@@ -286,17 +329,27 @@ export async function serviceLogs(service: string, opts: { host?: string; tail?:
 }
 
 /** Count a service's error lines (LOG_ERROR_PATTERNS) since a time, without keeping the log. */
-export async function countServiceErrorLines(service: string, since: Date, opts: { host?: string; signal?: AbortSignal } = {}): Promise<{ lines: number; errors: number; samples: LogLine[] }> {
+export async function countServiceErrorLines(
+  service: string,
+  since: Date,
+  opts: { host?: string; signal?: AbortSignal } = {},
+): Promise<{ lines: number; errors: number; samples: LogLine[] }> {
   const host = opts.host ?? LOCAL_HOST;
   const { stream, tty } = await openServiceLogs(service, host, { since: Math.floor(since.getTime() / 1000), signal: opts.signal });
   const out = { lines: 0, errors: 0, samples: [] as LogLine[] };
-  await readLog(stream, tty, (l) => {
-    out.lines++;
-    if (l.error) {
-      out.errors++;
-      if (out.samples.length < 20) out.samples.push(l);
-    }
-  }, 64 * 1024 * 1024, opts.signal).catch((e) => {
+  await readLog(
+    stream,
+    tty,
+    (l) => {
+      out.lines++;
+      if (l.error) {
+        out.errors++;
+        if (out.samples.length < 20) out.samples.push(l);
+      }
+    },
+    64 * 1024 * 1024,
+    opts.signal,
+  ).catch((e) => {
     throw dockerError(e, `Logs of service ${service}`, host);
   });
   return out;
@@ -313,7 +366,8 @@ export async function countServiceErrorLines(service: string, since: Date, opts:
 export async function stackKind(stack: string, declared: StackKind | undefined, host: string = LOCAL_HOST): Promise<ModeDecision> {
   if (declared === "compose") return decideMode({ declared, manager: null, swarmStackRuns: false, composeContainers: false }, host);
   const node = await swarmNode(host).catch(() => null);
-  if (declared === "swarm" || !node?.manager) return decideMode({ declared, manager: node ? node.manager : null, swarmStackRuns: false, composeContainers: false }, host);
+  if (declared === "swarm" || !node?.manager)
+    return decideMode({ declared, manager: node ? node.manager : null, swarmStackRuns: false, composeContainers: false }, host);
   const [services, containers] = await Promise.all([swarmServices(host).catch(() => [] as SwarmService[]), listContainers(host).catch(() => [])]);
   return decideMode(
     { declared, manager: true, swarmStackRuns: services.some((s) => s.stack === stack), composeContainers: containers.some((c) => c.project === stack) },

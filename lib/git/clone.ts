@@ -56,7 +56,10 @@ function checkTarget(dir: string): void {
   if (fs.existsSync(dir)) {
     const entries = fs.readdirSync(dir).filter((e) => !e.startsWith(".oresi-clone-"));
     if (entries.length)
-      throw new AppError("conflict", `${dir} is not empty (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}): move its contents away or point STACKS_DIR at an empty folder.`);
+      throw new AppError(
+        "conflict",
+        `${dir} is not empty (${entries.slice(0, 3).join(", ")}${entries.length > 3 ? ", …" : ""}): move its contents away or point STACKS_DIR at an empty folder.`,
+      );
   } else if (!fs.existsSync(path.dirname(dir))) {
     throw new AppError("preflight_failed", `The parent folder of STACKS_DIR (${path.dirname(dir)}) does not exist.`);
   }
@@ -114,7 +117,12 @@ async function runClone(url: string, dir: string): Promise<void> {
         if (last) job.value = { ...job.value, phase: last[1].trim(), percent: Number(last[2]) };
       },
     }).catch((e: Error) => {
-      throw new AppError("timeout", /timed out/.test(e.message) ? `Cloning ${redact(url)} did not finish within ${Math.round(timeoutMs / 1000)} s.` : `Cloning ${redact(url)} failed: ${e.message}`);
+      throw new AppError(
+        "timeout",
+        /timed out/.test(e.message)
+          ? `Cloning ${redact(url)} did not finish within ${Math.round(timeoutMs / 1000)} s.`
+          : `Cloning ${redact(url)} failed: ${e.message}`,
+      );
     });
     if (r.code !== 0) {
       throw new AppError("upstream_error", `Cloning ${redact(url)} failed: ${failureLine(r.stderr) ?? "git clone failed"}`);

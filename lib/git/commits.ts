@@ -65,7 +65,10 @@ export async function commitFileOnTop(parent: Sha, file: RepoPath, text: string,
 /** An annotated tag on `target` (signed with RELEASE_SIGNING_KEY when set: git tag -s). `env` names the tagger. */
 export async function createTag(tag: string, target: Sha, message: string, env: Env): Promise<void> {
   const sign = tagSigning();
-  await git([...sign.config, "tag", sign.flag, "--cleanup=whitespace", "-F", "-", tag, target], `Creating the tag ${tag}`, { env: { ...env, ...sign.env }, input: message });
+  await git([...sign.config, "tag", sign.flag, "--cleanup=whitespace", "-F", "-", tag, target], `Creating the tag ${tag}`, {
+    env: { ...env, ...sign.env },
+    input: message,
+  });
 }
 
 /** Remove a local tag; never throws (used to leave nothing behind after a failed push). */

@@ -29,7 +29,12 @@ describe("listReleases", () => {
     const list = await listReleases();
     expect(list.releases.map((r) => r.tag)).toEqual(["v1.2.0-rc.1", "v1.1.0", "v1.0.0", "v0.9.0"]);
     const v110 = list.byTag.get("v1.1.0")!;
-    expect(v110).toMatchObject({ annotated: true, sha: rev("v1.1.0"), subject: "Release v1.1.0", tagger: { name: "Alice Admin", email: "alice@example.test" } });
+    expect(v110).toMatchObject({
+      annotated: true,
+      sha: rev("v1.1.0"),
+      subject: "Release v1.1.0",
+      tagger: { name: "Alice Admin", email: "alice@example.test" },
+    });
     expect(v110.message).toContain("web 1.0.0 → 1.1.0");
     expect(list.byTag.get("v0.9.0")).toMatchObject({ annotated: false, sha: rev("v1.0.0"), subject: "Add web, api and cache stacks" });
     expect(list.byTag.get("v1.2.0-rc.1")!.prerelease).toBe(true);

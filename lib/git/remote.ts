@@ -22,7 +22,10 @@ export async function remoteError(e: unknown, verb: string): Promise<AppError> {
   const label = await remoteLabel();
   const msg = redact((e as Error)?.message ?? String(e)).trim();
   if (/timed out/.test(msg))
-    return new AppError("timeout", `${verb} ${label} did not finish within ${Math.round(config().GIT_TIMEOUT / 1000)} s: check the network and the remote's address.`);
+    return new AppError(
+      "timeout",
+      `${verb} ${label} did not finish within ${Math.round(config().GIT_TIMEOUT / 1000)} s: check the network and the remote's address.`,
+    );
   if (/aborted/.test(msg)) return new AppError("timeout", `${verb} ${label} was cancelled.`);
   const line = failureLine(msg) ?? msg.split("\n")[0];
   return new AppError("upstream_error", `${verb} ${label} failed: ${line}`);

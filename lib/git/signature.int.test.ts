@@ -91,7 +91,14 @@ afterAll(() => {
 describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
   it("accepts a GPG and an SSH signature by configured keys, naming the signer", async () => {
     const c110 = repo.git("rev-parse", "v1.1.0^{commit}");
-    expect(await tagSignature("v1.1.1")).toMatchObject({ verified: true, signed: true, format: "gpg", signer: "Alice Admin <alice@example.test>", key: aliceFpr, commit: c110 });
+    expect(await tagSignature("v1.1.1")).toMatchObject({
+      verified: true,
+      signed: true,
+      format: "gpg",
+      signer: "Alice Admin <alice@example.test>",
+      key: aliceFpr,
+      commit: c110,
+    });
     const ssh = await tagSignature("v1.1.2");
     expect(ssh).toMatchObject({ verified: true, format: "ssh", signer: "sam@example.test", commit: c110 });
     expect(ssh.key).toMatch(/^SHA256:/);
@@ -99,7 +106,13 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
 
   it("refuses unsigned, unknown-key, re-pointed and edited tags, saying who signed", async () => {
     expect(await tagSignature("v1.1.0")).toMatchObject({ verified: false, signed: false, signer: null });
-    expect(await tagSignature("v1.1.3")).toMatchObject({ verified: false, signed: true, format: "gpg", signer: "Mallory <mallory@example.test>", key: malloryFpr });
+    expect(await tagSignature("v1.1.3")).toMatchObject({
+      verified: false,
+      signed: true,
+      format: "gpg",
+      signer: "Mallory <mallory@example.test>",
+      key: malloryFpr,
+    });
     const eve = await tagSignature("v1.1.4");
     expect(eve).toMatchObject({ verified: false, signed: true, format: "ssh", signer: null });
     expect(eve.key).toMatch(/^SHA256:/);
@@ -115,7 +128,15 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
     git("-c", `user.signingkey=${aliceFpr}`, "tag", "-s", "-m", "Release v1.1.7", "v1.1.7", "v1.0.0^{commit}");
     const first = await releaseSignatures(tags);
     expect(Object.fromEntries([...first].map(([t, s]) => [t, s.verified]))).toEqual({
-      "v1.0.0": false, "v1.1.0": false, "v1.1.1": true, "v1.1.2": true, "v1.1.3": false, "v1.1.4": false, "v1.1.5": false, "v1.1.6": false, "v1.1.7": true,
+      "v1.0.0": false,
+      "v1.1.0": false,
+      "v1.1.1": true,
+      "v1.1.2": true,
+      "v1.1.3": false,
+      "v1.1.4": false,
+      "v1.1.5": false,
+      "v1.1.6": false,
+      "v1.1.7": true,
     });
     expect(first.get("v1.1.7")?.signer).toBe("Alice Admin <alice@example.test>");
     // With an empty keyring nothing GPG-signed could verify again: the cached verdicts stand.
@@ -157,7 +178,13 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
 
   it("startDeployment refuses every unverified tag with 422 before anything changes, then rolls out a signed one", async () => {
     const head = repo.git("rev-parse", "HEAD");
-    for (const [tag, signer] of [["v1.1.0", null], ["v1.1.3", "Mallory <mallory@example.test>"], ["v1.1.4", null], ["v1.1.5", null], ["v1.1.6", "Alice Admin <alice@example.test>"]] as const) {
+    for (const [tag, signer] of [
+      ["v1.1.0", null],
+      ["v1.1.3", "Mallory <mallory@example.test>"],
+      ["v1.1.4", null],
+      ["v1.1.5", null],
+      ["v1.1.6", "Alice Admin <alice@example.test>"],
+    ] as const) {
       const err = await startDeployment({ kind: "rollout", to: tag }, operator).catch((e) => e);
       expect(err, tag).toMatchObject({ code: "preflight_failed", details: { signature: { verified: false, signer } } });
       expect(err.message).toContain(`${tag} is not a verified release`);
@@ -223,7 +250,10 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
       expect(body.error.code).toBe("preflight_failed");
       expect(body.error.details.signature.signer).toBe("Mallory <mallory@example.test>");
       expect(body.error.message).toMatch(/v1\.1\.3 is not a verified release: Signed by Mallory/);
-      expect(db().prepare("SELECT result, status FROM audit_events WHERE action = 'deployment.rollout' AND target = 'v1.1.3'").get()).toEqual({ result: "preflight_failed", status: 422 });
+      expect(db().prepare("SELECT result, status FROM audit_events WHERE action = 'deployment.rollout' AND target = 'v1.1.3'").get()).toEqual({
+        result: "preflight_failed",
+        status: 422,
+      });
     } finally {
       delete process.env.CHATOPS_API_KEY;
       reloadConfig();
@@ -235,7 +265,16 @@ describe("tag signatures (real gpg, real ssh-keygen, git verify-tag)", () => {
     const { runDeployment } = await import("../deploy/run");
     const head = repo.git("rev-parse", "HEAD");
     const sha = repo.git("rev-parse", "v1.1.3^{commit}");
-    acquireAndInsert({ id: "d-sigeng1-0a0b", kind: "rollback", status: "queued", from: null, to: "v1.1.3", toSha: sha, actor: { name: "oresi (automatic rollback)", kind: "system", via: "test" }, auto: true });
+    acquireAndInsert({
+      id: "d-sigeng1-0a0b",
+      kind: "rollback",
+      status: "queued",
+      from: null,
+      to: "v1.1.3",
+      toSha: sha,
+      actor: { name: "oresi (automatic rollback)", kind: "system", via: "test" },
+      auto: true,
+    });
     const d = await runDeployment("d-sigeng1-0a0b", { exactFrom: null });
     expect(d.status).toBe("failed");
     expect(d.error).toMatch(/v1\.1\.3 is not a verified release: Signed by Mallory/);

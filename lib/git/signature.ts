@@ -34,7 +34,10 @@ export interface Signers {
 
 export function parseSigners(v: string | undefined): Signers | null {
   if (!v) return null;
-  const items = v.split(",").map((x) => x.trim()).filter(Boolean);
+  const items = v
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
   const fingerprints = items.filter((x) => /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/.test(x)).map((x) => x.toUpperCase());
   const file = items.find((x) => !fingerprints.includes(x.toUpperCase())) ?? null;
   return { fingerprints, allowedSignersFile: file ? path.resolve(file.replace(/^~(?=\/)/, process.env.HOME ?? "~")) : null };
@@ -51,26 +54,78 @@ export function judgeVerifyOutput(stderr: string, code: number, signers: Signers
     const bad = find("BADSIG") ?? find("EXPKEYSIG") ?? find("REVKEYSIG") ?? find("EXPSIG");
     const err = find("ERRSIG") ?? find("NO_PUBKEY");
     const uid = (good ?? bad)?.slice(2).join(" ") || null;
-    if (bad) return { signed: true, verified: false, format: "gpg", signer: uid, key: bad[1] ?? null, reason: `The GPG signature is not valid (${bad[0]}${uid ? `, ${uid}` : ""}): the tag was changed after signing or the key expired or was revoked.` };
+    if (bad)
+      return {
+        signed: true,
+        verified: false,
+        format: "gpg",
+        signer: uid,
+        key: bad[1] ?? null,
+        reason: `The GPG signature is not valid (${bad[0]}${uid ? `, ${uid}` : ""}): the tag was changed after signing or the key expired or was revoked.`,
+      };
     if (err || !good || !valid)
-      return { signed: true, verified: false, format: "gpg", signer: null, key: err?.[1] ?? null, reason: `The tag is signed with GPG key ${err?.[1] ?? "(unknown)"}, whose public key is not in the server's keyring.` };
+      return {
+        signed: true,
+        verified: false,
+        format: "gpg",
+        signer: null,
+        key: err?.[1] ?? null,
+        reason: `The tag is signed with GPG key ${err?.[1] ?? "(unknown)"}, whose public key is not in the server's keyring.`,
+      };
     const fpr = valid[1]?.toUpperCase() ?? "";
     const primary = valid[10]?.toUpperCase() ?? fpr;
-    if (code !== 0) return { signed: true, verified: false, format: "gpg", signer: uid, key: fpr, reason: `git did not accept the GPG signature by ${uid ?? fpr}.` };
+    if (code !== 0)
+      return { signed: true, verified: false, format: "gpg", signer: uid, key: fpr, reason: `git did not accept the GPG signature by ${uid ?? fpr}.` };
     if (!signers.fingerprints.includes(fpr) && !signers.fingerprints.includes(primary))
-      return { signed: true, verified: false, format: "gpg", signer: uid, key: primary, reason: `Signed by ${uid ?? "someone"} (GPG ${primary}), a key not in RELEASE_SIGNERS.` };
+      return {
+        signed: true,
+        verified: false,
+        format: "gpg",
+        signer: uid,
+        key: primary,
+        reason: `Signed by ${uid ?? "someone"} (GPG ${primary}), a key not in RELEASE_SIGNERS.`,
+      };
     return { signed: true, verified: true, format: "gpg", signer: uid, key: primary, reason: `Signed by ${uid ?? primary} (GPG ${primary}).` };
   }
   const sshGood = lines.map((l) => /^Good "git" signature for (.+) with (\S+) key (\S+)$/.exec(l)).find(Boolean);
   if (sshGood && code === 0 && signers.allowedSignersFile)
-    return { signed: true, verified: true, format: "ssh", signer: sshGood[1], key: sshGood[3], reason: `Signed by ${sshGood[1]} (SSH ${sshGood[2]} ${sshGood[3]}).` };
+    return {
+      signed: true,
+      verified: true,
+      format: "ssh",
+      signer: sshGood[1],
+      key: sshGood[3],
+      reason: `Signed by ${sshGood[1]} (SSH ${sshGood[2]} ${sshGood[3]}).`,
+    };
   const sshAnon = lines.map((l) => /^Good "git" signature with (\S+) key (\S+)$/.exec(l)).find(Boolean);
   if (sshAnon)
-    return { signed: true, verified: false, format: "ssh", signer: null, key: sshAnon[2], reason: `Signed with SSH ${sshAnon[1]} key ${sshAnon[2]}, which is not in the allowed signers file of RELEASE_SIGNERS.` };
-  if (lines.some((l) => /no signature found/i.test(l))) return { signed: false, verified: false, format: null, signer: null, key: null, reason: "The tag is not signed." };
+    return {
+      signed: true,
+      verified: false,
+      format: "ssh",
+      signer: null,
+      key: sshAnon[2],
+      reason: `Signed with SSH ${sshAnon[1]} key ${sshAnon[2]}, which is not in the allowed signers file of RELEASE_SIGNERS.`,
+    };
+  if (lines.some((l) => /no signature found/i.test(l)))
+    return { signed: false, verified: false, format: null, signer: null, key: null, reason: "The tag is not signed." };
   if (lines.some((l) => /ssh|principal|allowedSignersFile/i.test(l)))
-    return { signed: true, verified: false, format: "ssh", signer: sshGood?.[1] ?? null, key: sshGood?.[3] ?? null, reason: `The SSH signature could not be verified: ${lines.find((l) => l.trim()) ?? "no details"}.` };
-  return { signed: false, verified: false, format: null, signer: null, key: null, reason: `git could not verify the tag: ${lines.find((l) => l.trim()) ?? `exit code ${code}`}.` };
+    return {
+      signed: true,
+      verified: false,
+      format: "ssh",
+      signer: sshGood?.[1] ?? null,
+      key: sshGood?.[3] ?? null,
+      reason: `The SSH signature could not be verified: ${lines.find((l) => l.trim()) ?? "no details"}.`,
+    };
+  return {
+    signed: false,
+    verified: false,
+    format: null,
+    signer: null,
+    key: null,
+    reason: `git could not verify the tag: ${lines.find((l) => l.trim()) ?? `exit code ${code}`}.`,
+  };
 }
 
 const cache = singleton("git.signatures", () => new Map<string, TagSignature>());
@@ -175,7 +230,9 @@ export async function assertSignedRelease(tag: string, commit: string): Promise<
 }
 
 /** For the releases list: tag → badge (undefined when RELEASE_SIGNERS is not set). Never throws. */
-export async function signatureBadges(tags: string[]): Promise<Record<string, { verified: boolean; signed: boolean; signer: string | null; reason: string }> | undefined> {
+export async function signatureBadges(
+  tags: string[],
+): Promise<Record<string, { verified: boolean; signed: boolean; signer: string | null; reason: string }> | undefined> {
   if (!parseSigners(config().RELEASE_SIGNERS)) return undefined;
   try {
     const m = await releaseSignatures(tags);

@@ -98,7 +98,9 @@ describe("SSH remote against a real sshd", () => {
     const done = await startClone(url).wait;
     expect(done.state).toBe("failed");
     const redactedUrl = url.replace(`${user}@`, "***@").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    expect(done.error).toMatch(new RegExp(`^Cloning ${redactedUrl} failed: the server refused the SSH key in GIT_SSH_KEY_FILE \\(Permission denied \\(publickey\\)\\)\\.$`));
+    expect(done.error).toMatch(
+      new RegExp(`^Cloning ${redactedUrl} failed: the server refused the SSH key in GIT_SSH_KEY_FILE \\(Permission denied \\(publickey\\)\\)\\.$`),
+    );
     expect(fs.existsSync(dir)).toBe(false);
     expect(fs.readdirSync(root).filter((e) => e.startsWith(".oresi-clone-"))).toEqual([]);
     const privateKey = fs.readFileSync(wrongKey, "utf8").split("\n")[1];
@@ -110,7 +112,9 @@ describe("SSH remote against a real sshd", () => {
       () => null,
       (e: Error) => e,
     );
-    expect(err?.message).toMatch(/^Listing tags on origin \(ssh:\/\/\*\*\*@127\.0\.0\.1:\d+\/.+\/origin\.git\) failed: the server refused the SSH key in GIT_SSH_KEY_FILE/);
+    expect(err?.message).toMatch(
+      /^Listing tags on origin \(ssh:\/\/\*\*\*@127\.0\.0\.1:\d+\/.+\/origin\.git\) failed: the server refused the SSH key in GIT_SSH_KEY_FILE/,
+    );
     expect(err?.message).not.toContain(wrongKey);
     expect((sshd!.log.match(/Accepted publickey/g) ?? []).length).toBe(accepted);
   });

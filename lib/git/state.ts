@@ -125,7 +125,11 @@ export async function checkoutDetached(target: string, opts: { allowDirty?: bool
   if (!opts.allowDirty) {
     const dirty = await dirtyFiles();
     if (dirty.length)
-      throw new AppError("preflight_failed", `The work tree has uncommitted changes (live edits): ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", …" : ""}. Commit or discard them first.`, { dirtyFiles: dirty });
+      throw new AppError(
+        "preflight_failed",
+        `The work tree has uncommitted changes (live edits): ${dirty.slice(0, 5).join(", ")}${dirty.length > 5 ? ", …" : ""}. Commit or discard them first.`,
+        { dirtyFiles: dirty },
+      );
   }
   const lock = indexLockState();
   if (lock)
@@ -140,9 +144,16 @@ export async function checkoutDetached(target: string, opts: { allowDirty?: bool
     const r = await runGit(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit]);
     if (r.code !== 0) {
       // "would be overwritten": name the files (git lists them on the lines after the error).
-      const files = r.stderr.split("\n").filter((l) => /^\t/.test(l)).map((l) => l.trim());
+      const files = r.stderr
+        .split("\n")
+        .filter((l) => /^\t/.test(l))
+        .map((l) => l.trim());
       if (/would be overwritten/.test(r.stderr) && files.length)
-        throw new AppError("preflight_failed", `Checking out ${target}: git refused, the live edits in ${files.slice(0, 5).join(", ")}${files.length > 5 ? ", …" : ""} would be overwritten. Commit or discard them first.`, { dirtyFiles: files });
+        throw new AppError(
+          "preflight_failed",
+          `Checking out ${target}: git refused, the live edits in ${files.slice(0, 5).join(", ")}${files.length > 5 ? ", …" : ""} would be overwritten. Commit or discard them first.`,
+          { dirtyFiles: files },
+        );
       throw new Error(r.stderr);
     }
   } catch (e) {

@@ -107,7 +107,7 @@ export function errorResponse(e: unknown, req?: NextRequest, caller?: Caller): R
     const headers: Record<string, string> = status === 401 ? { "WWW-Authenticate": 'Bearer realm="oresi"' } : {};
     return NextResponse.json(errorBody(e), { status, headers });
   }
-  logger.error("unhandled error", { path: req?.nextUrl.pathname, err: e instanceof Error ? e.stack ?? e.message : String(e) });
+  logger.error("unhandled error", { path: req?.nextUrl.pathname, err: e instanceof Error ? (e.stack ?? e.message) : String(e) });
   return NextResponse.json(errorBody(new AppError("internal", "Something went wrong on the server; see its log.")), {
     status: 500,
   });

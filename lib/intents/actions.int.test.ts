@@ -120,7 +120,11 @@ describe("default intents on real git and Docker", () => {
     }
     // A restart-stack (no deployment) has no preview: its confirm text is the intent's alone.
     const rs = await preview("restart-stack", `?stack=${repo.stack("api")}`);
-    expect(rs.body).toMatchObject({ confirm: `Restart every container of ${repo.stack("api")}?`, question: `Restart every container of ${repo.stack("api")}?`, deployment: null });
+    expect(rs.body).toMatchObject({
+      confirm: `Restart every container of ${repo.stack("api")}?`,
+      question: `Restart every container of ${repo.stack("api")}?`,
+      deployment: null,
+    });
   });
 
   it("rollback: the confirm text is the intent's, rendered with the plan; chat starts it for the chat user", async () => {

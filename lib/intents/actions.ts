@@ -97,14 +97,25 @@ const verify: Action = async () => {
     const containersOk = !s.desiredError && s.services.every((x) => x.sync === "synced" && x.health.status === "healthy");
     const monitorsDown = s.monitors?.down ?? 0;
     const reason = s.health.status !== "healthy" ? s.health.reason : s.sync.reason;
-    return { name: s.name, sync: s.sync.status, health: s.health.status, reason, drifted: s.drifted, containersOk, monitors: s.monitors, ok: containersOk && monitorsDown === 0 };
+    return {
+      name: s.name,
+      sync: s.sync.status,
+      health: s.health.status,
+      reason,
+      drifted: s.drifted,
+      containersOk,
+      monitors: s.monitors,
+      ok: containersOk && monitorsDown === 0,
+    };
   });
   const problems = report.problems.map((p) => p.text);
   const ok = problems.length === 0 && stacks.every((s) => s.ok);
   const release = report.target.ref;
   const running = report.stacks.flatMap((s) => s.services.flatMap((x) => x.containers)).filter((c) => c.state === "running").length;
   const unknown = stacks.filter((s) => s.monitors?.state === "unknown").map((s) => s.name);
-  const failing = stacks.filter((s) => !s.ok).map((s) => `${s.name}: ${s.reason ?? (s.containersOk ? "a monitor is down" : "a service is not running as the release says")}`);
+  const failing = stacks
+    .filter((s) => !s.ok)
+    .map((s) => `${s.name}: ${s.reason ?? (s.containersOk ? "a monitor is down" : "a service is not running as the release says")}`);
   const summary = ok
     ? `${release} verified: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} ok, ${running} container${running === 1 ? "" : "s"} running.${unknown.length ? ` Monitors not checked (state unknown): ${unknown.join(", ")}.` : ""}`
     : `${release} has problems: ${[...problems, ...(problems.length ? [] : failing)].slice(0, 3).join(" ")}${problems.length > 3 ? ` (and ${problems.length - 3} more)` : ""}`;
@@ -116,7 +127,9 @@ const restartStack: Action = async ({ params }) => {
   const lines: string[] = [];
   // Compose must not run beside a deployment: take the deployment lock (409 naming the
   // running deployment when busy), released however the restart ends.
-  await withStackLock(stack, () => composeRestart(path.join(config().stacksDir, stack), stack, [], { onLine: (l: string) => lines.push(l), timeoutMs: 120_000 }));
+  await withStackLock(stack, () =>
+    composeRestart(path.join(config().stacksDir, stack), stack, [], { onLine: (l: string) => lines.push(l), timeoutMs: 120_000 }),
+  );
   invalidateContainers();
   invalidateStacksReport();
   return { status: 200, body: { stack, restarted: true, output: lines.slice(-20) }, summary: `Restarted ${stack}.` };

@@ -196,7 +196,11 @@ describe("confirm texts and status", () => {
     const roll = await (await previewRoute(req("GET", "/api/intents/rollout"), p("rollout"))).json();
     expect(roll.question).toBe("Roll out v1.1.0 (now v1.1.0)?");
     // Followed by the rollout preview, or by why there is none.
-    expect(roll.confirm).toEqual(roll.deployment ? `${roll.question} ${roll.deployment.summary}` : expect.stringMatching(/^Roll out v1\.1\.0 \(now v1\.1\.0\)\? \(preview unavailable: .+\)$/));
+    expect(roll.confirm).toEqual(
+      roll.deployment
+        ? `${roll.question} ${roll.deployment.summary}`
+        : expect.stringMatching(/^Roll out v1\.1\.0 \(now v1\.1\.0\)\? \(preview unavailable: .+\)$/),
+    );
   });
 
   it("shows intents and bad files in /api/status", async () => {

@@ -27,20 +27,22 @@ export function patternNames(pattern: string): string[] {
 
 export function compilePattern(pattern: string): { re: RegExp; names: string[] } {
   const names: string[] = [];
-  const parts = pattern.trim().split(/\s+/).map((tok) => {
-    const m = PLACEHOLDER.exec(tok);
-    if (m) {
-      names.push(m[1]);
-      return "(\\S{1,128})";
-    }
-    return escape(tok);
-  });
+  const parts = pattern
+    .trim()
+    .split(/\s+/)
+    .map((tok) => {
+      const m = PLACEHOLDER.exec(tok);
+      if (m) {
+        names.push(m[1]);
+        return "(\\S{1,128})";
+      }
+      return escape(tok);
+    });
   return { re: new RegExp(`^${parts.join("\\s+")}$`, "i"), names };
 }
 
 export type ChatMatch =
-  | { kind: "match"; intent: Intent; pattern: string; params: Record<string, ParamValue> }
-  | { kind: "invalid"; intent: Intent; pattern: string; reason: string };
+  { kind: "match"; intent: Intent; pattern: string; params: Record<string, ParamValue> } | { kind: "invalid"; intent: Intent; pattern: string; reason: string };
 
 export type ChatResult =
   | { kind: "run"; match: Extract<ChatMatch, { kind: "match" }> }
@@ -85,7 +87,10 @@ export function matchChat(text: string, intents: Intent[]): ChatResult {
       if (r.ok) params[name] = r.value;
       else reason = r.reason;
     });
-    byIntent.set(c.intent.name, reason ? { kind: "invalid", intent: c.intent, pattern: c.pattern, reason } : { kind: "match", intent: c.intent, pattern: c.pattern, params });
+    byIntent.set(
+      c.intent.name,
+      reason ? { kind: "invalid", intent: c.intent, pattern: c.pattern, reason } : { kind: "match", intent: c.intent, pattern: c.pattern, params },
+    );
   }
   const matches = [...byIntent.values()];
   // Two intents reading the same text is a fault in the intent files: run neither.

@@ -43,11 +43,20 @@ export async function handleChat(rawText: string, user: string | undefined, key:
   const mine = set.filter((i) => mayRun(i, caller.role));
   switch (m.kind) {
     case "help":
-      return { status: 200, body: { text: (clean.text && !/^(help|\?|commands)$/i.test(clean.text) ? `I don't know "${clean.text.slice(0, 60)}". ` : "") + helpText(mine) } };
+      return {
+        status: 200,
+        body: { text: (clean.text && !/^(help|\?|commands)$/i.test(clean.text) ? `I don't know "${clean.text.slice(0, 60)}". ` : "") + helpText(mine) },
+      };
     case "unsafe":
       return refuse(caller, clean.text, "bad_request", 400, `${m.reason}.`);
     case "ambiguous":
-      return refuse(caller, clean.text, "bad_request", 400, `"${clean.text.slice(0, 60)}" matches several commands (${m.intents.join(", ")}); nothing was run. Fix the intents' chat patterns.`);
+      return refuse(
+        caller,
+        clean.text,
+        "bad_request",
+        400,
+        `"${clean.text.slice(0, 60)}" matches several commands (${m.intents.join(", ")}); nothing was run. Fix the intents' chat patterns.`,
+      );
     case "invalid":
       return refuse(caller, clean.text, "bad_request", 400, `${m.reason}. Usage: ${m.intent.chat.map((c) => `\`${c}\``).join(" or ")}`);
     case "run": {

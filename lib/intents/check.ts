@@ -37,8 +37,7 @@ export function checkIntent(i: IntentFile): Issue[] {
     });
   }
   for (const [name, want] of Object.entries(accepted)) {
-    if (want.required && !i.params[name])
-      issues.push({ path: ["params"], message: `the ${i.action} action needs a parameter "${name}" (type ${want.type})` });
+    if (want.required && !i.params[name]) issues.push({ path: ["params"], message: `the ${i.action} action needs a parameter "${name}" (type ${want.type})` });
   }
   i.chat.forEach((pattern, k) => {
     for (const n of patternNames(pattern)) {

@@ -72,7 +72,11 @@ describe("bad intent files", () => {
     const future = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(dir, "c-action.yaml"), future, future);
     reloadIntents();
-    expect(intents().intents.map((i) => i.name).sort()).toEqual(["ok-verify", "shell"]);
+    expect(
+      intents()
+        .intents.map((i) => i.name)
+        .sort(),
+    ).toEqual(["ok-verify", "shell"]);
     expect(fs.readdirSync(dir).length).toBe(before.length);
     delete process.env.INTENTS_DIR;
     reloadConfig();

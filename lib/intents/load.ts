@@ -34,7 +34,10 @@ function listFiles(dir: string): { files: { name: string; size: number; mtimeMs:
   try {
     names = fs.readdirSync(dir);
   } catch (e) {
-    return { files: [], error: (e as NodeJS.ErrnoException).code === "ENOENT" ? `INTENTS_DIR ${dir} does not exist` : `cannot read INTENTS_DIR ${dir}: ${(e as Error).message}` };
+    return {
+      files: [],
+      error: (e as NodeJS.ErrnoException).code === "ENOENT" ? `INTENTS_DIR ${dir} does not exist` : `cannot read INTENTS_DIR ${dir}: ${(e as Error).message}`,
+    };
   }
   const files = names
     .filter((n) => /^[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml$/.test(n))
@@ -65,12 +68,17 @@ export function parseIntentFile(file: string, text: string): { intent?: Intent; 
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
     return {
-      errors: doc.errors.map((e) => ({ file, line: e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line, reason: `YAML error: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}` })),
+      errors: doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line,
+        reason: `YAML error: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+      })),
       nameLine: 1,
     };
   }
   const raw = doc.toJS({ maxAliasCount: 10 });
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { errors: [{ file, line: 1, reason: "the file must be a YAML mapping (name:, title:, action:, …)" }], nameLine: 1 };
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    return { errors: [{ file, line: 1, reason: "the file must be a YAML mapping (name:, title:, action:, …)" }], nameLine: 1 };
   const res = intentSchema.safeParse(raw);
   const nameLine = lineOf(doc, lc, ["name"]);
   if (!res.success) {
@@ -86,8 +94,7 @@ export function parseIntentFile(file: string, text: string): { intent?: Intent; 
     };
   }
   const issues = checkIntent(res.data);
-  if (issues.length)
-    return { errors: issues.map((i) => ({ file, line: lineOf(doc, lc, i.path), reason: `${i.path.join(".")}: ${i.message}` })), nameLine };
+  if (issues.length) return { errors: issues.map((i) => ({ file, line: lineOf(doc, lc, i.path), reason: `${i.path.join(".")}: ${i.message}` })), nameLine };
   return { intent: { ...res.data, file }, errors: [], nameLine };
 }
 

@@ -59,7 +59,7 @@ async function resolveSymbolic(name: string, p: IntentParam, ctx: RunContext): P
  * every problem; nothing has run at that point.
  */
 export async function resolveParams(intent: Intent, raw: unknown, ctx: RunContext): Promise<ResolvedParams> {
-  if (raw !== undefined && raw !== null && (typeof raw !== "object" || Array.isArray(raw))) bad("params must be an object such as {\"to\": \"v1.2.3\"}.");
+  if (raw !== undefined && raw !== null && (typeof raw !== "object" || Array.isArray(raw))) bad('params must be an object such as {"to": "v1.2.3"}.');
   const given = (raw ?? {}) as Record<string, unknown>;
   const names = Object.keys(intent.params);
   const unknown = Object.keys(given).filter((k) => !names.includes(k));
@@ -98,7 +98,15 @@ export async function resolveParams(intent: Intent, raw: unknown, ctx: RunContex
     if (p.type === "release") {
       let list = await ctx.releases();
       if (!list.byTag.has(v)) list = await ctx.releasesAfterFetch();
-      if (!list.byTag.has(v)) problems.push(`${name}: there is no release ${v} (releases: ${list.releases.slice(0, 5).map((r) => r.tag).join(", ") || "none"})`);
+      if (!list.byTag.has(v))
+        problems.push(
+          `${name}: there is no release ${v} (releases: ${
+            list.releases
+              .slice(0, 5)
+              .map((r) => r.tag)
+              .join(", ") || "none"
+          })`,
+        );
     } else if (p.type === "stack" && !stackExists(v)) {
       problems.push(`${name}: there is no stack ${v} in the stacks repository`);
     }

@@ -81,7 +81,9 @@ export async function previewIntent(name: string, raw: unknown, caller: Caller):
     const plan = ctx.rollbackPlan();
     if (plan.available && plan.target?.release === shown.to) details = plan.summary || null;
   }
-  const question = intent.confirm ? renderTemplate(intent.confirm, { ...shown, current: current ?? "nothing deployed", user: caller.onBehalfOf ?? caller.name, title: intent.title }) : null;
+  const question = intent.confirm
+    ? renderTemplate(intent.confirm, { ...shown, current: current ?? "nothing deployed", user: caller.onBehalfOf ?? caller.name, title: intent.title })
+    : null;
   const dp = await deploymentPreview(intent.action, shown.to);
   let confirm = question;
   if (question && dp.preview) confirm = `${question} ${dp.preview.summary}`;

@@ -42,8 +42,7 @@ export const paramSchema = z
       ctx.addIssue({ code: "custom", path: ["default"], message: "a boolean default is true or false" });
     if (p.type !== "boolean" && typeof p.default === "boolean")
       ctx.addIssue({ code: "custom", path: ["default"], message: `a ${p.type} default is not true/false` });
-    if (p.type !== "boolean" && p.values?.some((v) => typeof v !== "string"))
-      ctx.addIssue({ code: "custom", path: ["values"], message: "values are strings" });
+    if (p.type !== "boolean" && p.values?.some((v) => typeof v !== "string")) ctx.addIssue({ code: "custom", path: ["values"], message: "values are strings" });
     if (p.type === "enum" && typeof p.default === "string" && !p.values?.includes(p.default))
       ctx.addIssue({ code: "custom", path: ["default"], message: `default ${p.default} is not one of the values` });
   });

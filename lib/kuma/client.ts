@@ -99,7 +99,11 @@ async function get(endpoint: Endpoint, signal?: AbortSignal): Promise<{ text: st
     }
     if (res.status === 404 && endpoint !== "metrics") {
       await res.body?.cancel();
-      throw new KumaError("not_found", endpoint, `Uptime Kuma has no status page "${c.KUMA_STATUS_PAGE}" (404): check KUMA_STATUS_PAGE and that the page is published.`);
+      throw new KumaError(
+        "not_found",
+        endpoint,
+        `Uptime Kuma has no status page "${c.KUMA_STATUS_PAGE}" (404): check KUMA_STATUS_PAGE and that the page is published.`,
+      );
     }
     if (!res.ok) {
       await res.body?.cancel();

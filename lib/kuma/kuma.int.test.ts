@@ -61,7 +61,7 @@ describe("reading Kuma", () => {
     expect(s.state).toBe("ok");
     expect(s.source.answered).toEqual(["status-page", "metrics"]);
     expect(s.monitors.find((m) => m.id === 3)).toMatchObject({ paused: true, state: "unknown" });
-    expect((await kumaDependency())).toMatchObject({ name: "kuma", status: "ok", reason: expect.stringContaining("1 down") });
+    expect(await kumaDependency()).toMatchObject({ name: "kuma", status: "ok", reason: expect.stringContaining("1 down") });
   });
 
   it("reports a wrong API key and an unknown status page as degraded, with what to fix", async () => {

@@ -20,7 +20,10 @@ export interface StackKumaConfig {
 }
 
 export function normalizeName(s: string): string {
-  return s.toLowerCase().replace(/[\s_-]+/g, " ").trim();
+  return s
+    .toLowerCase()
+    .replace(/[\s_-]+/g, " ")
+    .trim();
 }
 
 export function nameMatchesStack(monitorName: string, stack: string): boolean {
@@ -37,10 +40,7 @@ interface MonitorLike {
   state: MonitorState;
 }
 
-export function mapMonitorsToStacks(
-  monitors: MonitorLike[],
-  stacks: StackKumaConfig[],
-): { stacks: StackMonitors[]; unassigned: number[] } {
+export function mapMonitorsToStacks(monitors: MonitorLike[], stacks: StackKumaConfig[]): { stacks: StackMonitors[]; unassigned: number[] } {
   const byExact = new Map<string, MonitorLike>();
   const byLower = new Map<string, MonitorLike>();
   for (const m of monitors) {

@@ -62,7 +62,12 @@ describe("Kuma times and states", () => {
     expect(worstState(["up", "maintenance", "pending"])).toBe("pending");
     expect(worstState(["up", "down", "unknown"])).toBe("down");
     expect(worstState([])).toBeNull();
-    expect(sortWorstFirst([{ name: "b", state: "up" as const }, { name: "a", state: "down" as const }]).map((m) => m.name)).toEqual(["a", "b"]);
+    expect(
+      sortWorstFirst([
+        { name: "b", state: "up" as const },
+        { name: "a", state: "down" as const },
+      ]).map((m) => m.name),
+    ).toEqual(["a", "b"]);
   });
 });
 

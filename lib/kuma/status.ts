@@ -89,7 +89,12 @@ export async function kumaDependency(deadlineMs = 1500): Promise<DependencyStatu
     return { name: "kuma", status: "unconfigured", reason: s.reason, latencyMs, hint: "Set KUMA_URL and KUMA_STATUS_PAGE or KUMA_API_KEY to see monitors." };
   if (s.state === "ok") {
     const c = s.counts;
-    return { name: "kuma", status: "ok", reason: `${c.up} up, ${c.down} down, ${c.pending} pending, ${c.maintenance} maintenance (${s.source.answered.join(" + ")})`, latencyMs };
+    return {
+      name: "kuma",
+      status: "ok",
+      reason: `${c.up} up, ${c.down} down, ${c.pending} pending, ${c.maintenance} maintenance (${s.source.answered.join(" + ")})`,
+      latencyMs,
+    };
   }
   return {
     name: "kuma",

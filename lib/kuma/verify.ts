@@ -65,7 +65,7 @@ const STATE_WORDS: Record<MonitorState, string> = {
 };
 
 function unreachable(names: string[], e: unknown): Judgement {
-  const msg = e instanceof KumaError ? e.message : (e as Error)?.message ?? String(e);
+  const msg = e instanceof KumaError ? e.message : ((e as Error)?.message ?? String(e));
   const terminal = e instanceof KumaError && TERMINAL.has(e.kind);
   return {
     verdicts: names.map((name) => ({ name, ok: false, status: "unknown", lastHeartbeat: null, reason: `Unknown: ${msg}`, monitorId: null })),
@@ -94,7 +94,9 @@ function judgeMetrics(names: string[], metrics: MetricsMonitor[]): Judgement {
       status: m.state,
       lastHeartbeat: null,
       monitorId: m.id,
-      reason: ok ? `Up in Uptime Kuma (/metrics${m.responseTimeMs !== null ? `, ${m.responseTimeMs} ms` : ""}).` : `${STATE_WORDS[m.state][0].toUpperCase()}${STATE_WORDS[m.state].slice(1)} in Uptime Kuma (/metrics).`,
+      reason: ok
+        ? `Up in Uptime Kuma (/metrics${m.responseTimeMs !== null ? `, ${m.responseTimeMs} ms` : ""}).`
+        : `${STATE_WORDS[m.state][0].toUpperCase()}${STATE_WORDS[m.state].slice(1)} in Uptime Kuma (/metrics).`,
     };
   });
   return { verdicts, settled };
@@ -131,7 +133,11 @@ function judgeHeartbeats(names: string[], monitors: Monitor[], sinceMs: number):
     }
     if (last.state === "up") return { ...base, ok: true, reason: `Up, heartbeat at ${last.time}.` };
     settled = false;
-    return { ...base, ok: false, reason: `${STATE_WORDS[last.state][0].toUpperCase()}${STATE_WORDS[last.state].slice(1)} at ${last.time}${last.msg ? `: ${last.msg}` : ""}.` };
+    return {
+      ...base,
+      ok: false,
+      reason: `${STATE_WORDS[last.state][0].toUpperCase()}${STATE_WORDS[last.state].slice(1)} at ${last.time}${last.msg ? `: ${last.msg}` : ""}.`,
+    };
   });
   return { verdicts, settled };
 }
@@ -164,7 +170,10 @@ export async function verifyMonitors(input: VerifyMonitorsInput): Promise<Verify
   });
   if (!names.length) return finish({ verdicts: [], settled: true }, false);
   if (source === "none")
-    return finish(unreachable(names, new KumaError("unconfigured", "metrics", "Uptime Kuma is not configured (set KUMA_URL with KUMA_API_KEY or KUMA_STATUS_PAGE).")), false);
+    return finish(
+      unreachable(names, new KumaError("unconfigured", "metrics", "Uptime Kuma is not configured (set KUMA_URL with KUMA_API_KEY or KUMA_STATUS_PAGE).")),
+      false,
+    );
   if (!Number.isFinite(sinceMs)) throw new TypeError("verifyMonitors: since is not a time");
 
   const deadline = Date.now() + Math.max(0, timeoutMs);

@@ -5,10 +5,7 @@ import { parseExposition } from "./parse-testing";
 describe("Prometheus exposition writer", () => {
   it("writes HELP/TYPE, escapes label values and help text, and parses back", () => {
     const text = new Exposition()
-      .counter("x_total", 'Counts "things"\nsecond line \\ end', [
-        { labels: { path: 'C:\\dir "quoted"\nnext' }, value: 3 },
-        { value: 0 },
-      ])
+      .counter("x_total", 'Counts "things"\nsecond line \\ end', [{ labels: { path: 'C:\\dir "quoted"\nnext' }, value: 3 }, { value: 0 }])
       .gauge("g", "A gauge.", [{ labels: { a: "1", b: "" }, value: -1.5 }, { value: NaN }])
       .toString();
     expect(text).toContain('# HELP x_total Counts "things"\\nsecond line \\\\ end\n# TYPE x_total counter\n');
@@ -26,7 +23,12 @@ describe("Prometheus exposition writer", () => {
     const h = parseExposition(text).get("d_seconds")!;
     expect(h.type).toBe("histogram");
     const buckets = h.samples.filter((s) => s.name === "d_seconds_bucket").map((s) => [s.labels.le, s.value]);
-    expect(buckets).toEqual([["1", 2], ["5", 2], ["10", 3], ["+Inf", 4]]);
+    expect(buckets).toEqual([
+      ["1", 2],
+      ["5", 2],
+      ["10", 3],
+      ["+Inf", 4],
+    ]);
     expect(h.samples.find((s) => s.name === "d_seconds_sum")).toMatchObject({ labels: { kind: "rollout" }, value: 38.5 });
     expect(h.samples.find((s) => s.name === "d_seconds_count")).toMatchObject({ labels: { kind: "rollout" }, value: 4 });
   });

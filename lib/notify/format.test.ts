@@ -17,7 +17,13 @@ describe("maskUrl", () => {
 
 describe("messages", () => {
   it("names the stacks out of sync with both axes, then the first differences", () => {
-    const one = driftEvent([{ name: "media", sync: "out_of_sync", reason: "image differs: jellyfin", health: "healthy" }], ["media/jellyfin: runs jellyfin:10.8.13, the release says jellyfin:10.9.1."], 1, "v2.3.1", "https://o.test");
+    const one = driftEvent(
+      [{ name: "media", sync: "out_of_sync", reason: "image differs: jellyfin", health: "healthy" }],
+      ["media/jellyfin: runs jellyfin:10.8.13, the release says jellyfin:10.9.1."],
+      1,
+      "v2.3.1",
+      "https://o.test",
+    );
     expect(one).toMatchObject({ kind: "drift.found", title: "media out of sync with v2.3.1", url: "https://o.test/stacks", release: "v2.3.1" });
     expect(one.message).toBe(
       "media: out of sync (image differs: jellyfin), health healthy. media/jellyfin: runs jellyfin:10.8.13, the release says jellyfin:10.9.1. What runs differs from the deployed release: roll out again or commit the change.",

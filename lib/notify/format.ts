@@ -73,10 +73,7 @@ export function formatRequest(type: TargetType, targetUrl: string, event: Notify
         url,
         headers,
         body: JSON.stringify({
-          text: clip(
-            `${ICON[e.kind]} *${slackEscape(e.title)}*\n${slackEscape(e.message)}${e.url ? `\n<${e.url}|Open in Oresi Releases>` : ""}`,
-            3000,
-          ),
+          text: clip(`${ICON[e.kind]} *${slackEscape(e.title)}*\n${slackEscape(e.message)}${e.url ? `\n<${e.url}|Open in Oresi Releases>` : ""}`, 3000),
         }),
       };
     case "ntfy": {

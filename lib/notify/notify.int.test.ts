@@ -88,7 +88,13 @@ describe("notification targets", () => {
     const ntfyReq = sink.requests.find((s) => s.path === "/")!;
     expect(ntfyReq.headers.authorization).toBe("Basic " + Buffer.from("bob:ntfy-pass").toString("base64"));
     const ntfy = JSON.parse(ntfyReq.body);
-    expect(ntfy).toMatchObject({ topic: "oresi-alerts", title: "Rollout to v1.2.0 failed", click: "https://oresi.example.test/deployments/dep-42", priority: 4, tags: ["x"] });
+    expect(ntfy).toMatchObject({
+      topic: "oresi-alerts",
+      title: "Rollout to v1.2.0 failed",
+      click: "https://oresi.example.test/deployments/dep-42",
+      priority: 4,
+      tags: ["x"],
+    });
 
     // Results are recorded per target, with secrets masked.
     const summary = targetSummaries();

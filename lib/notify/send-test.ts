@@ -9,7 +9,10 @@ import { notifyTargets } from "./targets";
 export function sendTestNotification(by: string): string[] {
   const targets = notifyTargets();
   if (!targets.length)
-    throw new AppError("preflight_failed", "No notification target is configured: set NOTIFY_WEBHOOK_URL, NOTIFY_DISCORD_URL, NOTIFY_SLACK_URL or NOTIFY_NTFY_URL.");
+    throw new AppError(
+      "preflight_failed",
+      "No notification target is configured: set NOTIFY_WEBHOOK_URL, NOTIFY_DISCORD_URL, NOTIFY_SLACK_URL or NOTIFY_NTFY_URL.",
+    );
   const c = config();
   notify({
     kind: "test",

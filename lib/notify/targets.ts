@@ -20,4 +20,3 @@ export function notifyTargets(): Target[] {
   }
   return out;
 }
-

@@ -1,12 +1,5 @@
 // What a notification says, independent of where it goes.
-export const NOTIFY_KINDS = [
-  "deployment.succeeded",
-  "deployment.failed",
-  "deployment.rolled_back",
-  "release.found",
-  "drift.found",
-  "test",
-] as const;
+export const NOTIFY_KINDS = ["deployment.succeeded", "deployment.failed", "deployment.rolled_back", "release.found", "drift.found", "test"] as const;
 export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 
 export interface NotifyEvent {

@@ -100,7 +100,13 @@ describe("api<T>()", () => {
 
   it("throws the server's code, message, status and details for an error body", async () => {
     const e = await caught(api(`${base}/api/conflict`, { method: "POST", body: {} }));
-    expect(e).toMatchObject({ name: "ApiError", code: "conflict", status: 409, message: "A deployment is running; wait for it to finish.", details: { id: "d1" } });
+    expect(e).toMatchObject({
+      name: "ApiError",
+      code: "conflict",
+      status: 409,
+      message: "A deployment is running; wait for it to finish.",
+      details: { id: "d1" },
+    });
     expect(isUnreachable(e)).toBe(false);
     expect(await caught(api(`${base}/api/bad-input`))).toMatchObject({ code: "bad_request", status: 400, message: "to: a release tag such as v1.2.3" });
     expect(await caught(api(`${base}/api/nope`))).toMatchObject({ code: "not_found", status: 404, message: "No route /api/nope." });
@@ -112,7 +118,11 @@ describe("api<T>()", () => {
   });
 
   it("refuses a 2xx whose body is not JSON", async () => {
-    expect(await caught(api(`${base}/api/garbled`))).toMatchObject({ code: "bad_response", status: 200, message: "The server's answer (200) could not be read." });
+    expect(await caught(api(`${base}/api/garbled`))).toMatchObject({
+      code: "bad_response",
+      status: 200,
+      message: "The server's answer (200) could not be read.",
+    });
   });
 
   it("throws `network` with status 0 when nothing answers", async () => {
@@ -140,8 +150,15 @@ describe("api<T>()", () => {
 
 describe("parseApiError", () => {
   it("reads { error: { code, message } } and falls back to the status for anything else", () => {
-    expect(parseApiError(422, { error: { code: "preflight_failed", message: "web: image missing." } })).toMatchObject({ code: "preflight_failed", status: 422, message: "web: image missing." });
-    expect(parseApiError(500, { error: { message: "Something went wrong on the server; see its log." } })).toMatchObject({ code: "bad_response", message: "Something went wrong on the server; see its log." });
+    expect(parseApiError(422, { error: { code: "preflight_failed", message: "web: image missing." } })).toMatchObject({
+      code: "preflight_failed",
+      status: 422,
+      message: "web: image missing.",
+    });
+    expect(parseApiError(500, { error: { message: "Something went wrong on the server; see its log." } })).toMatchObject({
+      code: "bad_response",
+      message: "Something went wrong on the server; see its log.",
+    });
     for (const body of [undefined, null, "text", { error: "conflict" }, { error: { code: "conflict" } }, { error: { code: "conflict", message: "" } }])
       expect(parseApiError(409, body)).toMatchObject({ code: "bad_response", status: 409, message: "The server answered 409." });
   });
@@ -162,7 +179,14 @@ describe("shouldRetry", () => {
     expect(shouldRetry(0, new ApiError("dependency_down", "x", 503))).toBe(true);
     expect(shouldRetry(0, new Error("a bug in a queryFn"))).toBe(true);
     expect(shouldRetry(1, new ApiError("network", "x", 0))).toBe(false);
-    for (const [code, status] of [["bad_request", 400], ["unauthorized", 401], ["forbidden", 403], ["not_found", 404], ["conflict", 409], ["preflight_failed", 422]] as const)
+    for (const [code, status] of [
+      ["bad_request", 400],
+      ["unauthorized", 401],
+      ["forbidden", 403],
+      ["not_found", 404],
+      ["conflict", 409],
+      ["preflight_failed", 422],
+    ] as const)
       expect(shouldRetry(0, new ApiError(code, "x", status))).toBe(false);
   });
 });

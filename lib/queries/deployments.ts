@@ -10,6 +10,10 @@ export function useLiftHold() {
   return useMutation({
     mutationFn: (release: string) => api<{ lifted: unknown }>(`/api/deployments/holds/${encodeURIComponent(release)}`, { method: "DELETE" }),
     onSuccess: () =>
-      Promise.all([qc.invalidateQueries({ queryKey: queryKeys.deployments.all }), qc.invalidateQueries({ queryKey: queryKeys.sync.all }), qc.invalidateQueries({ queryKey: queryKeys.intents.all })]),
+      Promise.all([
+        qc.invalidateQueries({ queryKey: queryKeys.deployments.all }),
+        qc.invalidateQueries({ queryKey: queryKeys.sync.all }),
+        qc.invalidateQueries({ queryKey: queryKeys.intents.all }),
+      ]),
   });
 }

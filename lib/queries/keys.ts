@@ -15,7 +15,8 @@ export const queryKeys = {
   deployments: {
     all: ["deployments"] as const,
     /** GET /api/deployments/preview: what a rollout or rollback would do. */
-    preview: (t: PreviewTarget) => (t.kind === "rollout" ? (["deployments", "preview", "rollout", t.to] as const) : (["deployments", "preview", "rollback"] as const)),
+    preview: (t: PreviewTarget) =>
+      t.kind === "rollout" ? (["deployments", "preview", "rollout", t.to] as const) : (["deployments", "preview", "rollback"] as const),
   },
   releases: {
     all: ["releases"] as const,

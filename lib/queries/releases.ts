@@ -42,7 +42,10 @@ export function useTagRelease() {
   return useMutation({
     mutationFn: ({ tag, message, backport, changelog }: TagInput) =>
       message !== undefined
-        ? api<Record<string, unknown>>("/api/releases", { method: "POST", body: { tag, message, backport: backport || undefined, changelog: changelog || undefined } })
+        ? api<Record<string, unknown>>("/api/releases", {
+            method: "POST",
+            body: { tag, message, backport: backport || undefined, changelog: changelog || undefined },
+          })
         : runIntent("tag", { version: tag, ...(backport ? { backport: true } : {}), ...(changelog ? { changelog: true } : {}) }),
     onSuccess: () => invalidateAfterRun(qc),
   });

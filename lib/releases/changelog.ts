@@ -19,7 +19,11 @@ export function changelogSection(text: string | null, tag: string): string | nul
       break;
     }
   }
-  const body = lines.slice(start + 1, end).join("\n").replace(/\n\[[^\]]+\]:\s*\S+\s*$/gm, "").trim();
+  const body = lines
+    .slice(start + 1, end)
+    .join("\n")
+    .replace(/\n\[[^\]]+\]:\s*\S+\s*$/gm, "")
+    .trim();
   return body;
 }
 

@@ -35,7 +35,11 @@ const lock = singleton("releases.create.lock", () => ({ tail: Promise.resolve() 
 /** The tagger: the signed-in person's name, with a configured or default e-mail. Never needs global git config. */
 export function taggerEnv(caller: Caller): Record<string, string> {
   const raw = caller.onBehalfOf ? `${caller.onBehalfOf} (via ${caller.name})` : caller.name;
-  const name = raw.replace(/[<>\n\r\0]/g, "").trim().slice(0, 100) || "Oresi";
+  const name =
+    raw
+      .replace(/[<>\n\r\0]/g, "")
+      .trim()
+      .slice(0, 100) || "Oresi";
   const email = (config().ORESI_GIT_EMAIL || process.env.GIT_COMMITTER_EMAIL || "oresi@localhost").replace(/[<>\s]/g, "");
   return { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
 }
@@ -76,7 +80,9 @@ async function doCreate(input: CreateReleaseInput, caller: Caller): Promise<Crea
     throw new AppError("conflict", `The tag ${tag} already exists in the local repository; choose another version.`);
   const remoteTags = await lsRemoteTags();
   if (remoteTags.some((t) => t.name === tag)) throw new AppError("conflict", `The tag ${tag} already exists on ${remote}; fetch, then choose another version.`);
-  const order = checkNewVersion(tag, [...list.releases.map((r) => r.tag), ...remoteTags.filter((t) => t.release).map((t) => t.name)], { backport: input.backport });
+  const order = checkNewVersion(tag, [...list.releases.map((r) => r.tag), ...remoteTags.filter((t) => t.release).map((t) => t.name)], {
+    backport: input.backport,
+  });
   if (order) throw new AppError(order.code, order.message);
 
   await fetchMainBranch();
@@ -84,7 +90,10 @@ async function doCreate(input: CreateReleaseInput, caller: Caller): Promise<Crea
   if (!mainSha) throw new AppError("preflight_failed", `${remote} has no branch ${main} (GIT_MAIN_BRANCH): push it first, or set GIT_MAIN_BRANCH.`);
   let target = input.ref ? await resolveCommit(input.ref) : mainSha;
   if (!(await isAncestor(target, mainSha)))
-    throw new AppError("preflight_failed", `Commit ${target.slice(0, 12)} is not on ${remote}/${main}: releases are tagged on the main branch. Merge it first.`);
+    throw new AppError(
+      "preflight_failed",
+      `Commit ${target.slice(0, 12)} is not on ${remote}/${main}: releases are tagged on the main branch. Merge it first.`,
+    );
   if (input.changelog && target !== mainSha)
     throw new AppError("preflight_failed", `A CHANGELOG.md section can only be added when tagging the tip of ${remote}/${main} (${mainSha.slice(0, 12)}).`);
 

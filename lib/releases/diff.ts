@@ -43,7 +43,12 @@ export async function releaseDiff(fromRef: string, toRef: string): Promise<Relea
   const [files] = await changedFilesForPairs([{ from: from.sha, to: to.sha }]);
   const g = groupByStack(files);
   const wanted = files.filter((f) => isComposeOrEnv(f.path));
-  const blobs = await readFilesMulti(wanted.flatMap((f) => [{ commit: from.sha, path: f.path }, { commit: to.sha, path: f.path }]));
+  const blobs = await readFilesMulti(
+    wanted.flatMap((f) => [
+      { commit: from.sha, path: f.path },
+      { commit: to.sha, path: f.path },
+    ]),
+  );
   const text = (sha: string, p: string) => blobs.get(`${sha}:${p}`)?.toString("utf8") ?? null;
   const stacks: StackDiff[] = [];
   for (const name of [...g.added, ...g.removed, ...g.changed].sort()) {

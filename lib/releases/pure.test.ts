@@ -84,7 +84,12 @@ describe("versions", () => {
   it("after a pre-release, suggests the release it leads to (semver precedence)", () => {
     expect(suggestVersions(["v1.1.0", "v1.2.0-rc.2", "v1.2.0-rc.10"])).toEqual({ base: "v1.2.0-rc.10", patch: "v1.2.0", minor: "v1.2.0", major: "v2.0.0" });
     expect(suggestVersions(["v1.2.3-beta.1"])).toEqual({ base: "v1.2.3-beta.1", patch: "v1.2.3", minor: "v1.3.0", major: "v2.0.0" });
-    expect(suggestVersions(["v1.9.0", "v2.0.0-alpha", "v2.0.0-alpha.1"])).toEqual({ base: "v2.0.0-alpha.1", patch: "v2.0.0", minor: "v2.0.0", major: "v2.0.0" });
+    expect(suggestVersions(["v1.9.0", "v2.0.0-alpha", "v2.0.0-alpha.1"])).toEqual({
+      base: "v2.0.0-alpha.1",
+      patch: "v2.0.0",
+      minor: "v2.0.0",
+      major: "v2.0.0",
+    });
   });
   it("orders pre-releases below their release and refuses versions semver cannot read", () => {
     expect(checkNewVersion("v1.2.0-rc.1", ["v1.2.0"])?.message).toMatch(/backport/);
@@ -103,7 +108,8 @@ describe("versions", () => {
 
 describe("notes", () => {
   it("groups commits by the stack folders they touch", () => {
-    const out = "\x1eaaa\x1fa1\x1fweb bump\x1fAl\n\nweb/.env\n\x1ebbb\x1fb1\x1fdocs\x1fBo\n\nREADME.md\n\x1eccc\x1fc1\x1fboth\x1fCy\n\nweb/x\napi/compose.yaml\n";
+    const out =
+      "\x1eaaa\x1fa1\x1fweb bump\x1fAl\n\nweb/.env\n\x1ebbb\x1fb1\x1fdocs\x1fBo\n\nREADME.md\n\x1eccc\x1fc1\x1fboth\x1fCy\n\nweb/x\napi/compose.yaml\n";
     const n = groupLog(out);
     expect(n.groups.map((g) => [g.stack, g.commits.map((c) => c.short)])).toEqual([
       ["api", ["c1"]],

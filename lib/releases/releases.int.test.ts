@@ -147,7 +147,10 @@ describe("createRelease", () => {
     const up = repo.upstreamClone();
     up.tag("v1.5.0", "made elsewhere");
     const before = snapshot();
-    await expect(createRelease({ tag: "v1.5.0" }, admin)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/already exists on origin/) });
+    await expect(createRelease({ tag: "v1.5.0" }, admin)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/already exists on origin/),
+    });
     expect(snapshot()).toEqual(before);
     execFileSync("git", ["--git-dir", repo.origin, "tag", "-d", "v1.5.0"]);
   });
@@ -197,7 +200,9 @@ describe("createRelease", () => {
     const cl = execFileSync("git", ["--git-dir", repo.origin, "show", "main:CHANGELOG.md"], { encoding: "utf8" });
     expect(cl).toMatch(new RegExp(`## \\[1\\.5\\.0\\] - \\d{4}-\\d\\d-\\d\\d\\n\\n### ${repo.stack("web")}\\n\\n- web 1\\.5\\.0 \\(`));
     expect(cl.indexOf("## [1.5.0]")).toBeLessThan(cl.indexOf("## [1.1.0]"));
-    expect(execFileSync("git", ["--git-dir", repo.origin, "log", "-1", "--format=%an %s", "main"], { encoding: "utf8" }).trim()).toBe("Bob Builder Add v1.5.0 to CHANGELOG.md");
+    expect(execFileSync("git", ["--git-dir", repo.origin, "log", "-1", "--format=%an %s", "main"], { encoding: "utf8" }).trim()).toBe(
+      "Bob Builder Add v1.5.0 to CHANGELOG.md",
+    );
     expect(repo.git("rev-parse", "HEAD")).toBe(headBefore);
     expect((await getRelease("v1.5.0")).changelog).toContain("- web 1.5.0 (");
     await fetchOrigin();

@@ -10,7 +10,10 @@ export interface Hunk {
 /** Lines of a text, one trailing newline ignored (so "a" and "a\n" do not differ); null or "" = no lines. */
 const splitLines = (s: string | null) => (s == null || s === "" ? [] : s.replace(/\n$/, "").split("\n"));
 /** Every line newline-terminated, so jsdiff adds no "\ No newline at end of file" markers. */
-const normalize = (s: string | null) => splitLines(s).map((l) => `${l}\n`).join("");
+const normalize = (s: string | null) =>
+  splitLines(s)
+    .map((l) => `${l}\n`)
+    .join("");
 const range = (start: number, len: number) => `${len === 0 ? start - 1 : start}${len === 1 ? "" : `,${len}`}`;
 
 /** Unified-diff hunks between two texts (null = file absent), with `context` lines around changes. */

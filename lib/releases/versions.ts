@@ -21,11 +21,19 @@ export function suggestVersions(tags: string[]): VersionSuggestions {
 }
 
 /** Validation as you type (shared by the dialog and the server): null when acceptable. */
-export function checkNewVersion(tag: string, existing: string[], opts: { backport?: boolean } = {}): { code: "bad_request" | "conflict"; message: string } | null {
-  if (!isReleaseTag(tag)) return { code: "bad_request", message: `"${tag.slice(0, 80)}" is not a semantic version: use vMAJOR.MINOR.PATCH such as v1.2.3 or v1.2.3-rc.1.` };
+export function checkNewVersion(
+  tag: string,
+  existing: string[],
+  opts: { backport?: boolean } = {},
+): { code: "bad_request" | "conflict"; message: string } | null {
+  if (!isReleaseTag(tag))
+    return { code: "bad_request", message: `"${tag.slice(0, 80)}" is not a semantic version: use vMAJOR.MINOR.PATCH such as v1.2.3 or v1.2.3-rc.1.` };
   if (existing.includes(tag)) return { code: "conflict", message: `${tag} already exists.` };
   const newest = existing.filter(isReleaseTag).sort((a, b) => compareReleases(b, a))[0];
   if (newest && compareReleases(tag, newest) <= 0 && !opts.backport)
-    return { code: "conflict", message: `${tag} is not greater than the newest release ${newest}: choose a higher version, or confirm that this is a backport.` };
+    return {
+      code: "conflict",
+      message: `${tag} is not greater than the newest release ${newest}: choose a higher version, or confirm that this is a backport.`,
+    };
   return null;
 }

@@ -14,15 +14,47 @@ import { GET as diffGET } from "@/app/api/diff/route";
 import { GET as stackGET } from "@/app/api/stacks/[name]/route";
 
 const KEY = "mask-int-key-0123456789abcdef0123";
-const PEM = (n: string) => ["-----BEGIN RSA PRIVATE KEY-----", `MIIEowIBAAKCAQEA${n}x8kq2LmZ7xV4nT1pW9cY3bH6fJ0dA5gE2uQR8sKq2LmZ7xV4nT1p`, `W9cY3bH6fJ0dA5gE2uQ${n}Zk3Qm8vT2pXr7Lw9Hb4Nc6Yd1Fs5Gj0KMIQcZEQ4x1f7S`, "-----END RSA PRIVATE KEY-----"];
+const PEM = (n: string) => [
+  "-----BEGIN RSA PRIVATE KEY-----",
+  `MIIEowIBAAKCAQEA${n}x8kq2LmZ7xV4nT1pW9cY3bH6fJ0dA5gE2uQR8sKq2LmZ7xV4nT1p`,
+  `W9cY3bH6fJ0dA5gE2uQ${n}Zk3Qm8vT2pXr7Lw9Hb4Nc6Yd1Fs5Gj0KMIQcZEQ4x1f7S`,
+  "-----END RSA PRIVATE KEY-----",
+];
 
 // Secrets per release; every one of them must stay out of every response.
-const V1 = { envPw: "crlf-env-pw-v1", pem: PEM("AAAA"), url: "url-pw-v1", inline: "inline-pw-v1", list: "list-key-v1", dsn: "dsn-pw-v1", pass: "smtp-pass-v1", block: "block-secret-v1" };
-const V2 = { envPw: "crlf-env-pw-v2", pem: PEM("BBBB"), url: "url-pw-v2", inline: "inline-pw-v2", list: "list-key-v2", dsn: "dsn-pw-v2", pass: "smtp-pass-v2", block: "block-secret-v2" };
+const V1 = {
+  envPw: "crlf-env-pw-v1",
+  pem: PEM("AAAA"),
+  url: "url-pw-v1",
+  inline: "inline-pw-v1",
+  list: "list-key-v1",
+  dsn: "dsn-pw-v1",
+  pass: "smtp-pass-v1",
+  block: "block-secret-v1",
+};
+const V2 = {
+  envPw: "crlf-env-pw-v2",
+  pem: PEM("BBBB"),
+  url: "url-pw-v2",
+  inline: "inline-pw-v2",
+  list: "list-key-v2",
+  dsn: "dsn-pw-v2",
+  pass: "smtp-pass-v2",
+  block: "block-secret-v2",
+};
 const secretsOf = (v: typeof V1) => [v.envPw, v.url, v.inline, v.list, v.dsn, v.pass, v.block, v.pem[1].slice(0, 40), v.pem[2].slice(0, 40)];
 
 const envFile = (v: typeof V1, tag: string) =>
-  [`WEB_TAG=${tag}`, `DB_PASSWORD=${v.envPw}`, `TLS_KEY="${v.pem.join("\n")}"`, `DATABASE_URL=postgres://app:${v.url}@db/app`, `DSN=mysql://root:${v.dsn}@db:3306/app`, `SMTP_PASS=${v.pass}`, "APP_MODE=prod", ""].join("\r\n");
+  [
+    `WEB_TAG=${tag}`,
+    `DB_PASSWORD=${v.envPw}`,
+    `TLS_KEY="${v.pem.join("\n")}"`,
+    `DATABASE_URL=postgres://app:${v.url}@db/app`,
+    `DSN=mysql://root:${v.dsn}@db:3306/app`,
+    `SMTP_PASS=${v.pass}`,
+    "APP_MODE=prod",
+    "",
+  ].join("\r\n");
 
 const composeFile = (v: typeof V1) =>
   [
@@ -52,7 +84,14 @@ const saved = { ...process.env };
 beforeAll(() => {
   repo = createStacksRepo({ tag: "mask" });
   dataDir = makeTempDir("data");
-  Object.assign(process.env, { STACKS_DIR: repo.dir, DATA_DIR: dataDir, GIT_TIMEOUT: "30s", CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" });
+  Object.assign(process.env, {
+    STACKS_DIR: repo.dir,
+    DATA_DIR: dataDir,
+    GIT_TIMEOUT: "30s",
+    CHATOPS_API_KEY: KEY,
+    CHATOPS_API_ROLE: "viewer",
+    LOG_LEVEL: "error",
+  });
   closeDb();
   reloadConfig();
   const vault = repo.stack("vault");
@@ -98,7 +137,9 @@ describe("secrets in diffs and stack pages", () => {
   });
 
   it("GET /api/stacks/{name} and the stack page model show the compose file without its secrets", async () => {
-    const res = await stackGET(testRequest(`http://127.0.0.1:3000/api/stacks/${repo.stack("vault")}`, { headers: auth }) as never, { params: Promise.resolve({ name: repo.stack("vault") }) });
+    const res = await stackGET(testRequest(`http://127.0.0.1:3000/api/stacks/${repo.stack("vault")}`, { headers: auth }) as never, {
+      params: Promise.resolve({ name: repo.stack("vault") }),
+    });
     const body = await res.text();
     expect(res.status, body).toBe(200);
     for (const s of [...secretsOf(V1), ...secretsOf(V2)]) expect(body, s).not.toContain(s);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { CHANGED, MASK, isSecretKey, looksLikeToken, maskEnv, maskFile, maskText, maskYaml } from "./mask";
 
-const PEM_BODY = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj", "MIQcZEQ4x1f7SdwnIQxyPEJoKXdA1XyLfBhlJRBGkNcH0pw5pMvCRqF0mDg2yXsT", "ZzQ0XPhOiYVuzXcdjKhM4Tk8vY2Qa0B1c2VySWQ9MTIzNDU2Nzg5MEFCQ0RFRg=="];
+const PEM_BODY = [
+  "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj",
+  "MIQcZEQ4x1f7SdwnIQxyPEJoKXdA1XyLfBhlJRBGkNcH0pw5pMvCRqF0mDg2yXsT",
+  "ZzQ0XPhOiYVuzXcdjKhM4Tk8vY2Qa0B1c2VySWQ9MTIzNDU2Nzg5MEFCQ0RFRg==",
+];
 const PEM = ["-----BEGIN PRIVATE KEY-----", ...PEM_BODY, "-----END PRIVATE KEY-----"];
 const GH_TOKEN = "ghp_R8sKq2LmZ7xV4nT1pW9cY3bH6fJ0dA5gE2uQ";
 const RANDOM_TOKEN = "Zk3Qm8vT2pXr7Lw9Hb4Nc6Yd1Fs5Gj0K";
@@ -103,14 +107,44 @@ const CASES: Case[] = [
       "",
     ].join("\n"),
     secrets: ["map-pw-123", "quoted-key-secret", "url-pw-456", "cmd-pw-1", "hc-pw-2", "label-hash"],
-    kept: ["POSTGRES_USER: app", "POSTGRES_PASSWORD:", "TZ: Europe/Berlin", "image: postgres:16@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "DB_PASSWORD_REF: ${DB_PASSWORD}", "DATABASE_URL: ••••••••", "--port", "- ./certs/api.key:/run/api.key:ro"],
+    kept: [
+      "POSTGRES_USER: app",
+      "POSTGRES_PASSWORD:",
+      "TZ: Europe/Berlin",
+      "image: postgres:16@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      "DB_PASSWORD_REF: ${DB_PASSWORD}",
+      "DATABASE_URL: ••••••••",
+      "--port",
+      "- ./certs/api.key:/run/api.key:ro",
+    ],
   },
   {
     name: "compose environment list, quoted and CRLF",
     file: "compose.yaml",
-    text: ["services:", "  app:", "    image: oresi-test/web:1.0.0", "    environment:", "      - APP_MODE=prod", "      - API_KEY=list-key-1", '      - "JWT_SECRET=list-secret-2"', "      - SMTP_URL=smtp://mailer:list-pw-3@mail:587", "      - OIDC_CLIENT_SECRET", "    env_file: .env", ""].join("\r\n"),
+    text: [
+      "services:",
+      "  app:",
+      "    image: oresi-test/web:1.0.0",
+      "    environment:",
+      "      - APP_MODE=prod",
+      "      - API_KEY=list-key-1",
+      '      - "JWT_SECRET=list-secret-2"',
+      "      - SMTP_URL=smtp://mailer:list-pw-3@mail:587",
+      "      - OIDC_CLIENT_SECRET",
+      "    env_file: .env",
+      "",
+    ].join("\r\n"),
     secrets: ["list-key-1", "list-secret-2", "list-pw-3"],
-    kept: ["- APP_MODE=prod", "- API_KEY=", "JWT_SECRET=", "smtp://mailer:", "@mail:587", "- OIDC_CLIENT_SECRET", "env_file: .env", "image: oresi-test/web:1.0.0"],
+    kept: [
+      "- APP_MODE=prod",
+      "- API_KEY=",
+      "JWT_SECRET=",
+      "smtp://mailer:",
+      "@mail:587",
+      "- OIDC_CLIENT_SECRET",
+      "env_file: .env",
+      "image: oresi-test/web:1.0.0",
+    ],
   },
   {
     name: "YAML block scalar with a key, flow map, build args, x- anchors",
@@ -145,7 +179,20 @@ const CASES: Case[] = [
       "",
     ].join("\n"),
     secrets: ["anchor-pw-1", "npm-token-arg-9", "folded-secret-line-1", "folded-secret-line-2", "flow-secret-3", ...PEM_BODY.map((l) => l.slice(0, 30))],
-    kept: ["DB_HOST: db", "DB_PASS:", "context: .", "NOTE: >", "folded text that is fine", "LOG_LEVEL: info", "LANG: C.UTF-8", "secrets:", "  db_password:", "file: ./db_password.txt", "CERT_BUNDLE: |", "<<: *db"],
+    kept: [
+      "DB_HOST: db",
+      "DB_PASS:",
+      "context: .",
+      "NOTE: >",
+      "folded text that is fine",
+      "LOG_LEVEL: info",
+      "LANG: C.UTF-8",
+      "secrets:",
+      "  db_password:",
+      "file: ./db_password.txt",
+      "CERT_BUNDLE: |",
+      "<<: *db",
+    ],
   },
   {
     name: "multi-line double-quoted YAML value",
@@ -186,7 +233,8 @@ describe("changed markers", () => {
     expect(maskEnv("REDIS_URL=redis://:new@r:6379\n", "REDIS_URL=redis://:old@r:6379\n")).toBe(`REDIS_URL=redis://:••••@r:6379${CHANGED}\n`);
   });
   it("says when an inline compose secret changed, per service", () => {
-    const yml = (pw: string, other: string) => `services:\n  a:\n    environment:\n      DB_PASSWORD: ${pw}\n  b:\n    environment:\n      - DB_PASSWORD=${other}\n`;
+    const yml = (pw: string, other: string) =>
+      `services:\n  a:\n    environment:\n      DB_PASSWORD: ${pw}\n  b:\n    environment:\n      - DB_PASSWORD=${other}\n`;
     const out = maskYaml(yml("new-a", "same-b"), yml("old-a", "same-b"));
     expect(out).toBe(`services:\n  a:\n    environment:\n      DB_PASSWORD: ${MASK}${CHANGED}\n  b:\n    environment:\n      - DB_PASSWORD=${MASK}\n`);
   });
@@ -194,14 +242,36 @@ describe("changed markers", () => {
 
 describe("key names and shapes", () => {
   it("knows secret key names", () => {
-    for (const k of ["DB_PASSWORD", "SMTP_PASS", "PASS", "MYSQL_ROOT_PASSWD", "APP_SECRET", "GITHUB_TOKEN", "AWS_ACCESS_KEY_ID", "STRIPE_KEY", "APIKEY", "apiKey", "DSN", "SENTRY_DSN", "DATABASE_URL", "GOOGLE_CREDENTIALS", "PRIVATE_KEY_PEM", "DB_PWD", "BASIC_AUTH", "privateKey", "password"])
+    for (const k of [
+      "DB_PASSWORD",
+      "SMTP_PASS",
+      "PASS",
+      "MYSQL_ROOT_PASSWD",
+      "APP_SECRET",
+      "GITHUB_TOKEN",
+      "AWS_ACCESS_KEY_ID",
+      "STRIPE_KEY",
+      "APIKEY",
+      "apiKey",
+      "DSN",
+      "SENTRY_DSN",
+      "DATABASE_URL",
+      "GOOGLE_CREDENTIALS",
+      "PRIVATE_KEY_PEM",
+      "DB_PWD",
+      "BASIC_AUTH",
+      "privateKey",
+      "password",
+    ])
       expect(isSecretKey(k), k).toBe(true);
-    for (const k of ["APP_MODE", "TZ", "WEB_TAG", "KEYCLOAK_URL", "PORT", "PASSPORT_ISSUER", "LOG_LEVEL", "image", "environment", "BYPASS_CACHE"]) expect(isSecretKey(k), k).toBe(false);
+    for (const k of ["APP_MODE", "TZ", "WEB_TAG", "KEYCLOAK_URL", "PORT", "PASSPORT_ISSUER", "LOG_LEVEL", "image", "environment", "BYPASS_CACHE"])
+      expect(isSecretKey(k), k).toBe(false);
   });
   it("tells tokens from names, versions and paths", () => {
     expect(looksLikeToken(GH_TOKEN)).toBe(true);
     expect(looksLikeToken(RANDOM_TOKEN)).toBe(true);
-    for (const s of ["oresi-test_web-service-name-2024", "2024.11.3-alpine", "ghcr.io/acme/web-frontend", "/var/lib/docker/volumes/app_data", "Europe/Berlin"]) expect(looksLikeToken(s), s).toBe(false);
+    for (const s of ["oresi-test_web-service-name-2024", "2024.11.3-alpine", "ghcr.io/acme/web-frontend", "/var/lib/docker/volumes/app_data", "Europe/Berlin"])
+      expect(looksLikeToken(s), s).toBe(false);
   });
   it("redacts free text the same way", () => {
     expect(maskText("PASSWORD=x\r\nok")).toBe(`PASSWORD=${MASK}\r\nok`);

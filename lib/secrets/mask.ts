@@ -55,7 +55,19 @@ export function isSecretKey(name: string): boolean {
 
 // ---- value shapes ------------------------------------------------------------------------
 
-const PUBLIC_PEM = new Set(["CERTIFICATE", "TRUSTED CERTIFICATE", "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "X509 CRL", "PGP PUBLIC KEY BLOCK", "PGP SIGNATURE", "DH PARAMETERS", "EC PARAMETERS"]);
+const PUBLIC_PEM = new Set([
+  "CERTIFICATE",
+  "TRUSTED CERTIFICATE",
+  "PUBLIC KEY",
+  "RSA PUBLIC KEY",
+  "CERTIFICATE REQUEST",
+  "NEW CERTIFICATE REQUEST",
+  "X509 CRL",
+  "PGP PUBLIC KEY BLOCK",
+  "PGP SIGNATURE",
+  "DH PARAMETERS",
+  "EC PARAMETERS",
+]);
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]+?)-----/;
 const isSecretPem = (label: string) => !PUBLIC_PEM.has(label.trim());
 
@@ -209,7 +221,9 @@ function maskLine(s: string, o: TextMaskOptions): string {
   out = out.replace(AUTH_HEADER, (_, head: string) => `${head}${MASK}`);
   out = out.replace(BEARER, (_, w: string, sp: string) => `${w}${sp}${MASK}`);
   out = maskPairs(out, o.colonPairs !== false);
-  out = out.replace(FLAG, (all, pre: string, flag: string, sp: string, value: string) => (isSecretKey(flag.replace(/^-+/, "")) && !value.startsWith("•") && !isReference(value) ? `${pre}${flag}${sp}${MASK}` : all));
+  out = out.replace(FLAG, (all, pre: string, flag: string, sp: string, value: string) =>
+    isSecretKey(flag.replace(/^-+/, "")) && !value.startsWith("•") && !isReference(value) ? `${pre}${flag}${sp}${MASK}` : all,
+  );
   return maskTokens(out, o.hexTokens !== false);
 }
 
@@ -380,7 +394,8 @@ function envLines(text: string): OutLine[] {
     i = e.end;
     const multi = e.end > e.start;
     if ((e.value === "" || isReference(e.value)) && !multi) out.push({ text: lines[e.start].body, eol });
-    else if (isSecretKey(e.key) || opensPem(e.value) || maskPem(e.value) !== e.value) out.push({ text: `${e.prefix}${e.key}${e.sep}${MASK}`, eol, secret: e.value, id: e.key });
+    else if (isSecretKey(e.key) || opensPem(e.value) || maskPem(e.value) !== e.value)
+      out.push({ text: `${e.prefix}${e.key}${e.sep}${MASK}`, eol, secret: e.value, id: e.key });
     else if (multi) {
       // A non-secret value over several lines: each line on its own, shapes masked.
       const part = plainLines(lines.slice(e.start, e.end + 1), {});
@@ -468,7 +483,10 @@ function yamlLines(text: string): OutLine[] {
       const v = rest.replace(/^(?:[&!][^\s]*\s+)*/, "");
       if ((v[0] === '"' || v[0] === "'") && closingQuote(v, v[0], 1) < 0) {
         const end = yamlValueEnd(lines, i, keyIndent, rest);
-        const joined = lines.slice(i, end + 1).map((l) => l.body).join(" ");
+        const joined = lines
+          .slice(i, end + 1)
+          .map((l) => l.body)
+          .join(" ");
         const masked = maskLine(joined, {});
         if (masked !== joined || opensPem(joined)) {
           out.push({ text: `${body.slice(0, body.length - rest.length)}${MASK}`, eol: lines[end].eol, secret: rawOf(lines, i, end), id });
@@ -498,7 +516,10 @@ function yamlLines(text: string): OutLine[] {
       }
       if (end > i || opensPem(rest)) {
         const pe = opensPem(rest) ? Math.max(end, pemEnd(lines, i + 1)) : end;
-        const joined = lines.slice(i, pe + 1).map((l) => l.body).join("\n");
+        const joined = lines
+          .slice(i, pe + 1)
+          .map((l) => l.body)
+          .join("\n");
         if (joined !== maskText(joined) || opensPem(rest)) {
           out.push({ text: `${ind}${dash}${q}${key}=${MASK}${q}`, eol: lines[pe].eol, secret: rawOf(lines, i, pe), id });
           i = pe;

@@ -122,7 +122,9 @@ async function stackMode(commit: Sha, files: StackFiles): Promise<{ mode: StackM
   const st = await repoState(2000).catch(() => null);
   const real = path.join(config().stacksDir, files.name);
   const edited = st?.dirtyFiles.some((f) => f === files.name || f.startsWith(`${files.name}/`));
-  return st?.head === commit && !edited && fs.existsSync(real) ? { mode: "folder", key: "folder" } : { mode: "export", key: `export:${st?.head ?? "-"}${edited ? "+edits" : ""}` };
+  return st?.head === commit && !edited && fs.existsSync(real)
+    ? { mode: "folder", key: "folder" }
+    : { mode: "export", key: `export:${st?.head ?? "-"}${edited ? "+edits" : ""}` };
 }
 
 type StackOpts = { files?: string[]; profiles?: string[]; envFile?: string; projectDirectory?: string };
@@ -240,7 +242,11 @@ export async function desiredStacks(target?: DesiredTarget): Promise<{ target: D
   const t = target ?? (await desiredTarget());
   const byHost = new Map<string, Promise<ImageInfo[]>>();
   const images = (host: string) => {
-    if (!byHost.has(host)) byHost.set(host, listImages(host).catch(() => [] as ImageInfo[]));
+    if (!byHost.has(host))
+      byHost.set(
+        host,
+        listImages(host).catch(() => [] as ImageInfo[]),
+      );
     return byHost.get(host)!;
   };
   const list = await stacksAt(t.commit);

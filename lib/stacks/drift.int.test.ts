@@ -59,7 +59,17 @@ beforeAll(async () => {
   const up = (short: string, env?: Record<string, string>) => composeUp(path.join(repo.dir, repo.stack(short)), repo.stack(short), { env });
   await Promise.all([up("web"), up("api", { APP_MODE: "dev" }), up("sick"), up("stale"), up("vol")]);
   // By hand, outside Compose: a container with the web stack's labels and a service the release lacks.
-  sh("run", "-d", "--name", `${repo.stack("web")}-sidecar`, "--label", `com.docker.compose.project=${repo.stack("web")}`, "--label", "com.docker.compose.service=sidecar", "oresi-test/web:1.0.0");
+  sh(
+    "run",
+    "-d",
+    "--name",
+    `${repo.stack("web")}-sidecar`,
+    "--label",
+    `com.docker.compose.project=${repo.stack("web")}`,
+    "--label",
+    "com.docker.compose.service=sidecar",
+    "oresi-test/web:1.0.0",
+  );
   // The stale stack's tag now points to another image than the one its container runs.
   sh("tag", "oresi-test/web:1.1.0", `${stale}:1`);
 }, 120_000);

@@ -24,7 +24,10 @@ export interface DriftInput {
 
 /** nginx → nginx:latest, docker.io/library/nginx:1 → nginx:1 (the way Docker names local tags). */
 export function normalizeRef(ref: string): string {
-  let r = ref.trim().replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "").replace(/^library\//, "");
+  let r = ref
+    .trim()
+    .replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, "")
+    .replace(/^library\//, "");
   if (r.includes("@")) return r;
   if (!r.slice(r.lastIndexOf("/") + 1).includes(":")) r += ":latest";
   return r;
@@ -80,7 +83,10 @@ export function containerDrift(
     // Compose v1 hashes the image ID into the config hash: a moved tag alone changes it.
     const i = out.findIndex((d) => d.kind === "config_differs");
     if (i >= 0) out.splice(i, 1);
-    out.push({ kind: "stale_image", text: `${ref} now points to a newer local image (${tagged.id.slice(7, 19)}) than the container runs (${c.imageId.slice(7, 19)}); bring the stack up again` });
+    out.push({
+      kind: "stale_image",
+      text: `${ref} now points to a newer local image (${tagged.id.slice(7, 19)}) than the container runs (${c.imageId.slice(7, 19)}); bring the stack up again`,
+    });
   }
   const r = remote.get(ref) ?? remote.get(normalizeRef(ref));
   if (r?.remoteDigest && c.digest && r.remoteDigest !== c.digest && normalizeRef(c.configuredImage) === normalizeRef(ref)) {
@@ -149,10 +155,7 @@ export function buildStacks(input: DriftInput): { stacks: StackView[]; others: P
     const monitors = m ? { state: m.state, total: m.total, down: m.down } : null;
     return { name: d.stack, sync: stackSync(model), health: stackHealth(model), drifted, services, ...(d.error ? { desiredError: d.error } : {}), monitors };
   });
-  const others: ProjectGroup[] = [...byProject.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([project, containers]) => ({ project, containers }));
+  const others: ProjectGroup[] = [...byProject.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([project, containers]) => ({ project, containers }));
   if (outside.length) others.push({ project: null, containers: outside });
   return { stacks, others };
 }
-

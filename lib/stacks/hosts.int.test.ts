@@ -60,13 +60,32 @@ afterAll(() => {
 describe("several Docker hosts (read side)", () => {
   it("runs each stack's containers on its own engine, with the labels the hand procedure gives", () => {
     const far = repo.stack("far");
-    const onH2 = dockerOn(h2, "ps", "--filter", `label=com.docker.compose.project=${far}`, "--format", '{{.ID}} {{.Label "com.docker.compose.config-hash"}}').split("\n");
+    const onH2 = dockerOn(
+      h2,
+      "ps",
+      "--filter",
+      `label=com.docker.compose.project=${far}`,
+      "--format",
+      '{{.ID}} {{.Label "com.docker.compose.config-hash"}}',
+    ).split("\n");
     expect(onH2).toHaveLength(1);
     expect(local("ps", "-a", "-q", "--filter", `label=com.docker.compose.project=${far}`)).toBe("");
     // By hand: DOCKER_HOST=<h2> docker-compose up -d in the folder finds nothing to change and the same hash.
-    const hand = execFileSync("docker-compose", ["-p", far, "up", "-d"], { cwd: path.join(repo.dir, far), env: { ...process.env, DOCKER_HOST: h2 }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const hand = execFileSync("docker-compose", ["-p", far, "up", "-d"], {
+      cwd: path.join(repo.dir, far),
+      env: { ...process.env, DOCKER_HOST: h2 },
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     expect(hand).toBe("");
-    const after = dockerOn(h2, "ps", "--filter", `label=com.docker.compose.project=${far}`, "--format", '{{.ID}} {{.Label "com.docker.compose.config-hash"}}').split("\n");
+    const after = dockerOn(
+      h2,
+      "ps",
+      "--filter",
+      `label=com.docker.compose.project=${far}`,
+      "--format",
+      '{{.ID}} {{.Label "com.docker.compose.config-hash"}}',
+    ).split("\n");
     expect(after).toEqual(onH2);
   });
 
@@ -96,7 +115,11 @@ describe("several Docker hosts (read side)", () => {
     const logs = await containerLogs(id, { host: "h2", tail: 50 });
     expect(logs.containerId).toBe(id);
     // By hand on h2: the stack brought up with another environment (its config hash changes).
-    execFileSync("docker-compose", ["-p", far, "up", "-d"], { cwd: path.join(repo.dir, far), env: { ...process.env, DOCKER_HOST: h2, APP_MODE: "dev" }, stdio: "ignore" });
+    execFileSync("docker-compose", ["-p", far, "up", "-d"], {
+      cwd: path.join(repo.dir, far),
+      env: { ...process.env, DOCKER_HOST: h2, APP_MODE: "dev" },
+      stdio: "ignore",
+    });
     const r = await fresh();
     const s = r.stacks.find((x) => x.name === far)!;
     expect(s.sync.status).toBe("out_of_sync");
@@ -115,11 +138,21 @@ describe("several Docker hosts (read side)", () => {
     expect(far).toMatchObject({ host: "h2", hostDown: "host h2 unreachable", sync: { status: "unknown" }, health: { status: "unknown" } });
     expect(home).toMatchObject({ host: "local", sync: { status: "synced" } });
     expect(home.services[0].containers).toHaveLength(1);
-    expect(r.hosts[1]).toMatchObject({ name: "h2", status: "down", message: expect.stringMatching(/^Docker host h2 unreachable at unix:\/\/.*h-read\/docker\.sock/) });
+    expect(r.hosts[1]).toMatchObject({
+      name: "h2",
+      status: "down",
+      message: expect.stringMatching(/^Docker host h2 unreachable at unix:\/\/.*h-read\/docker\.sock/),
+    });
 
-    await expect(stackDetail(repo.stack("far"))).rejects.toMatchObject({ code: "dependency_down", message: expect.stringMatching(new RegExp(`^Stack ${repo.stack("far")}: host h2 unreachable \\(Docker host h2 unreachable at`)) });
+    await expect(stackDetail(repo.stack("far"))).rejects.toMatchObject({
+      code: "dependency_down",
+      message: expect.stringMatching(new RegExp(`^Stack ${repo.stack("far")}: host h2 unreachable \\(Docker host h2 unreachable at`)),
+    });
     expect((await stackDetail(repo.stack("home"))).stack.name).toBe(repo.stack("home"));
-    await expect(containersQuery({ project: repo.stack("far") })).rejects.toMatchObject({ code: "dependency_down", message: expect.stringContaining("host h2 unreachable") });
+    await expect(containersQuery({ project: repo.stack("far") })).rejects.toMatchObject({
+      code: "dependency_down",
+      message: expect.stringContaining("host h2 unreachable"),
+    });
     const all = await containersQuery({});
     expect(all.hostsDown).toEqual([{ host: "h2", message: expect.stringContaining("Docker host h2 unreachable") }]);
     expect(all.containers.some((c) => c.project === repo.stack("home"))).toBe(true);

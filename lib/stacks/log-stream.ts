@@ -78,6 +78,11 @@ export async function followLogsResponse(id: string, opts: { tail?: number; sinc
     new CountQueuingStrategy({ highWaterMark: HIGH_WATER }),
   );
   return new Response(body, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
   });
 }

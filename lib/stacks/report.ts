@@ -21,7 +21,10 @@ async function monitorMap(): Promise<DriftInput["monitors"]> {
     const { monitorsByStack } = await import("./monitors");
     const list = await Promise.race([monitorsByStack(), new Promise<never>((_, rej) => setTimeout(() => rej(new Error("kuma slow")), 1500).unref())]);
     return new Map(
-      list.map((s) => [s.stack, { state: s.state, total: s.monitors.length, down: s.monitors.filter((m) => m.state === "down").length, states: s.monitors.map((m) => m.state) }]),
+      list.map((s) => [
+        s.stack,
+        { state: s.state, total: s.monitors.length, down: s.monitors.filter((m) => m.state === "down").length, states: s.monitors.map((m) => m.state) },
+      ]),
     );
   } catch {
     return undefined; // Kuma down or unconfigured: containers alone decide the health
@@ -83,7 +86,11 @@ function unreachableStack(d: DesiredStack, why: string): StackView {
 }
 
 /** buildStacks once per host (its stacks, containers and images), merged in the release's order. */
-function buildPerHost(desired: DesiredStack[], reads: HostRead[], rest: Pick<DriftInput, "details" | "remote" | "monitors">): { stacks: StackView[]; others: ProjectGroup[] } {
+function buildPerHost(
+  desired: DesiredStack[],
+  reads: HostRead[],
+  rest: Pick<DriftInput, "details" | "remote" | "monitors">,
+): { stacks: StackView[]; others: ProjectGroup[] } {
   const views = new Map<string, StackView>();
   const others: ProjectGroup[] = [];
   for (const r of reads) {
@@ -152,10 +159,15 @@ async function compute(): Promise<StacksReport> {
       if (svc.healthcheck === "unhealthy") problems.push({ stack: s.name, service: svc.name, kind: "unhealthy", text: `${s.name}: ${svc.name} is unhealthy.` });
       for (const d of svc.drift) problems.push({ stack: s.name, service: svc.name, kind: d.kind, text: `${s.name}: ${svc.name} ${d.text}.` });
     }
-    if (s.desiredError) problems.push({ stack: s.name, service: null, kind: "repo", text: `${s.name}: Compose refuses the stack's files at ${desired.target.ref}.` });
+    if (s.desiredError)
+      problems.push({ stack: s.name, service: null, kind: "repo", text: `${s.name}: Compose refuses the stack's files at ${desired.target.ref}.` });
   }
   const all = [...stacks.flatMap((s) => s.services.flatMap((x) => x.containers)), ...others.flatMap((o) => o.containers)];
-  const checkedAt = [...remote.values()].map((r) => r.checkedAt).sort().pop() ?? null;
+  const checkedAt =
+    [...remote.values()]
+      .map((r) => r.checkedAt)
+      .sort()
+      .pop() ?? null;
   return {
     target: desired.target,
     repo: repoInfo,
@@ -174,7 +186,12 @@ async function compute(): Promise<StacksReport> {
       health: Object.fromEntries(HEALTH_STATUSES.map((k) => [k, stacks.filter((s) => s.health.status === k).length])) as Record<HealthStatus, number>,
     },
     problems,
-    hosts: lists.map((h) => ({ name: h.host, status: h.error ? ("down" as const) : ("ok" as const), ...(h.error ? { message: h.error.message } : {}), stacks: stacks.filter((s) => s.host === h.host).length })),
+    hosts: lists.map((h) => ({
+      name: h.host,
+      status: h.error ? ("down" as const) : ("ok" as const),
+      ...(h.error ? { message: h.error.message } : {}),
+      stacks: stacks.filter((s) => s.host === h.host).length,
+    })),
     updatesCheckedAt: checkedAt,
     generatedAt: new Date().toISOString(),
   };
@@ -209,5 +226,12 @@ export async function stackDetail(name: string): Promise<StackDetail> {
   assertHostUp(stack, report);
   const { stacks } = await desiredStacks(report.target as Parameters<typeof desiredStacks>[0]);
   const d = stacks.find((s) => s.stack === name) as DesiredStack;
-  return { stack, target: report.target, composeFile: d.composeFile, composeText: maskYaml(d.composeText), repoDrift: report.repoDrift, updatesCheckedAt: report.updatesCheckedAt };
+  return {
+    stack,
+    target: report.target,
+    composeFile: d.composeFile,
+    composeText: maskYaml(d.composeText),
+    repoDrift: report.repoDrift,
+    updatesCheckedAt: report.updatesCheckedAt,
+  };
 }

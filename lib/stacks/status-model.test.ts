@@ -17,7 +17,12 @@ import {
 } from "./status-model";
 import type { DriftKind, HealthStatus } from "./types";
 
-const c = (state: string, health: Health, status = "Up 5 seconds", name = "s-app-1"): Pick<ContainerInfo, "name" | "state" | "health" | "status"> => ({ name, state, health, status });
+const c = (state: string, health: Health, status = "Up 5 seconds", name = "s-app-1"): Pick<ContainerInfo, "name" | "state" | "health" | "status"> => ({
+  name,
+  state,
+  health,
+  status,
+});
 
 describe("container health: Docker state + health check", () => {
   it.each<[string, Health, string, HealthStatus, string | null]>([
@@ -109,7 +114,11 @@ describe("worst of", () => {
 
   it("a stack's sync: out of sync when one service is, unknown when its files are refused", () => {
     const h = { status: "healthy" as const, reason: null };
-    expect(stackSync({ services: [{ name: "web", drift: [{ kind: "update_available" }], health: h }] })).toEqual({ status: "synced", reason: null, differs: [] });
+    expect(stackSync({ services: [{ name: "web", drift: [{ kind: "update_available" }], health: h }] })).toEqual({
+      status: "synced",
+      reason: null,
+      differs: [],
+    });
     expect(
       stackSync({
         services: [

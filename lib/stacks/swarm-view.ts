@@ -30,7 +30,17 @@ function info(s: SwarmService): SwarmServiceInfo {
     image: s.image,
     digest: s.digest,
     update: s.update ? { state: s.update.state, message: s.update.message } : null,
-    tasks: s.tasks.map((t) => ({ id: t.id, slot: t.slot, nodeId: t.nodeId, state: t.state, desiredState: t.desiredState, error: t.error, message: t.message, createdAt: t.createdAt, current: t.current })),
+    tasks: s.tasks.map((t) => ({
+      id: t.id,
+      slot: t.slot,
+      nodeId: t.nodeId,
+      state: t.state,
+      desiredState: t.desiredState,
+      error: t.error,
+      message: t.message,
+      createdAt: t.createdAt,
+      current: t.current,
+    })),
     seen: judgeService(s).seen,
   };
 }
@@ -42,7 +52,12 @@ function tagOf(ref: string): string {
 
 /** The containers of a service's tasks that should run (not those of shut-down tasks Swarm keeps for history), among those listed on the host. */
 export function taskContainers(s: SwarmService, containers: ContainerView[]): ContainerView[] {
-  const ids = new Set(s.tasks.filter((t) => t.desiredState === "running").map((t) => t.containerId).filter(Boolean));
+  const ids = new Set(
+    s.tasks
+      .filter((t) => t.desiredState === "running")
+      .map((t) => t.containerId)
+      .filter(Boolean),
+  );
   return containers.filter((c) => ids.has(c.id));
 }
 
@@ -70,7 +85,8 @@ export function swarmStackView(
       });
       continue;
     }
-    if (want.image && normalizeRef(s.image) !== normalizeRef(want.image)) drift.push({ kind: "image_differs", text: `runs ${s.image}, the release says ${want.image}` });
+    if (want.image && normalizeRef(s.image) !== normalizeRef(want.image))
+      drift.push({ kind: "image_differs", text: `runs ${s.image}, the release says ${want.image}` });
     const cs = taskContainers(s, containers);
     views.push({
       name: want.name,
@@ -79,14 +95,29 @@ export function swarmStackView(
       drift,
       sync: serviceSync(drift),
       health: swarmServiceHealth(s),
-      healthcheck: cs.some((c) => c.health === "unhealthy") ? "unhealthy" : cs.some((c) => c.health === "starting") ? "starting" : cs.some((c) => c.health === "healthy") ? "healthy" : null,
+      healthcheck: cs.some((c) => c.health === "unhealthy")
+        ? "unhealthy"
+        : cs.some((c) => c.health === "starting")
+          ? "starting"
+          : cs.some((c) => c.health === "healthy")
+            ? "healthy"
+            : null,
       swarm: info(s),
     });
   }
   const known = new Set(d.services.map((s) => s.name));
   for (const s of services.filter((x) => !known.has(x.name))) {
     const drift: ServiceDrift[] = [{ kind: "extra", text: "runs as a Swarm service, but the release has no such service" }];
-    views.push({ name: s.name, desired: null, containers: taskContainers(s, containers), drift, sync: serviceSync(drift), health: swarmServiceHealth(s), healthcheck: null, swarm: info(s) });
+    views.push({
+      name: s.name,
+      desired: null,
+      containers: taskContainers(s, containers),
+      drift,
+      sync: serviceSync(drift),
+      health: swarmServiceHealth(s),
+      healthcheck: null,
+      swarm: info(s),
+    });
   }
   const model = { services: views, monitors: monitors?.states, desiredError: !!d.error };
   return {

@@ -12,7 +12,11 @@ import type { ContainerView, ProjectGroup, StackView } from "./types";
 // one swarm state and one service list per host (cached for a few seconds).
 
 /** Replace the views of Swarm stacks in a built report (in place). A host that cannot be read keeps the Compose view. */
-export async function applySwarmStacks(desired: DesiredStack[], built: { stacks: StackView[]; others: ProjectGroup[] }, monitors?: DriftInput["monitors"]): Promise<void> {
+export async function applySwarmStacks(
+  desired: DesiredStack[],
+  built: { stacks: StackView[]; others: ProjectGroup[] },
+  monitors?: DriftInput["monitors"],
+): Promise<void> {
   const found: { d: DesiredStack; host: string; services: SwarmService[] | Error }[] = [];
   await Promise.all(
     desired.map(async (d) => {
@@ -39,7 +43,12 @@ export async function applySwarmStacks(desired: DesiredStack[], built: { stacks:
       built.stacks[i] = { ...before, kind: "swarm", sync: { status: "unknown", reason, differs: [] }, health: { status: "unknown", reason } };
       continue;
     }
-    const view = swarmStackView(d, services, all.filter((c) => c.host === host), monitors?.get(d.stack));
+    const view = swarmStackView(
+      d,
+      services,
+      all.filter((c) => c.host === host),
+      monitors?.get(d.stack),
+    );
     // Every task's container, those of shut-down tasks Swarm keeps for history too, leaves "other containers".
     for (const svc of services) for (const t of svc.tasks) if (t.containerId) attached.add(t.containerId);
     // Fields the Compose view set beside the model (the host) stay.

@@ -74,7 +74,17 @@ export interface SwarmServiceInfo {
   digest: string | null;
   update: { state: string; message: string } | null;
   /** Newest first. */
-  tasks: { id: string; slot: number | null; nodeId: string | null; state: string; desiredState: string; error: string | null; message: string; createdAt: string; current: boolean }[];
+  tasks: {
+    id: string;
+    slot: number | null;
+    nodeId: string | null;
+    state: string;
+    desiredState: string;
+    error: string | null;
+    message: string;
+    createdAt: string;
+    current: boolean;
+  }[];
   /** In a few words: "2/2 running, update completed". */
   seen: string;
 }

@@ -95,10 +95,13 @@ export function scheduleUpdateChecks(): void {
       (e) => logger.warn("image update check failed", { err: e as Error }),
     );
   // First run a minute after start-up, so that start-up itself stays quiet.
-  state.timer = setTimeout(function loop() {
-    void tick();
-    state.timer = setTimeout(loop, every);
-    state.timer.unref();
-  }, Math.min(60_000, every));
+  state.timer = setTimeout(
+    function loop() {
+      void tick();
+      state.timer = setTimeout(loop, every);
+      state.timer.unref();
+    },
+    Math.min(60_000, every),
+  );
   state.timer.unref();
 }

@@ -24,9 +24,7 @@ describe("webhook signature", () => {
   });
   it("matches GitHub's documented test vector", () => {
     // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries#testing-the-webhook-payload-validation
-    expect(sign("Hello, World!", "It's a Secret to Everybody")).toBe(
-      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
-    );
+    expect(sign("Hello, World!", "It's a Secret to Everybody")).toBe("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
   });
   it.each([
     ["missing", null],

@@ -1,8 +1,5 @@
 // Pure: decide what a GitHub webhook delivery means for us.
-export type EventDecision =
-  | { action: "sync"; reason: string }
-  | { action: "ignore"; reason: string }
-  | { action: "pong"; reason: string };
+export type EventDecision = { action: "sync"; reason: string } | { action: "ignore"; reason: string } | { action: "pong"; reason: string };
 
 export interface EventFilter {
   /** owner/name; when set, deliveries for other repositories are ignored. */

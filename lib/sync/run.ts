@@ -128,7 +128,15 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
     const base = c.PUBLIC_URL ?? c.NEXTAUTH_URL;
     if (decision.rollout && newest && newest !== before.rolledOut) {
       const started = await startDeployment({ kind: "sync", to: newest }, SYSTEM_CALLER);
-      audit({ caller: SYSTEM_CALLER, action: "deployment.sync", target: newest, params: { kind: "sync", to: newest }, result: "accepted", status: 202, deploymentId: started.id });
+      audit({
+        caller: SYSTEM_CALLER,
+        action: "deployment.sync",
+        target: newest,
+        params: { kind: "sync", to: newest },
+        result: "accepted",
+        status: 202,
+        deploymentId: started.id,
+      });
       if (isNewer(newest, before.announced)) notify(newReleaseEvent(newest, deployed, true, base));
       run = done("rolled_out", `Rolling out ${newest} (deployed: ${deployed ?? "none"}).${movedNote}`, { deploymentId: started.id });
       writeSyncState({ ...patch, announced: newest, rolledOut: newest, lastRun: run });
@@ -140,7 +148,10 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
     } else {
       const outcome = decision.reason.includes("on hold") ? "held" : changed ? "fetched" : "unchanged";
       const what = changed ? "Fetched new tags from the remote" : "No new tags on the remote";
-      run = done(outcome, `${what}; ${decision.newest === before.rolledOut && decision.rollout ? `${newest} was already rolled out by sync` : decision.reason}.${movedNote}`);
+      run = done(
+        outcome,
+        `${what}; ${decision.newest === before.rolledOut && decision.rollout ? `${newest} was already rolled out by sync` : decision.reason}.${movedNote}`,
+      );
       writeSyncState({ ...patch, lastRun: run });
     }
     logger.info("sync finished", { trigger, outcome: run.outcome, message: run.message });
@@ -156,7 +167,6 @@ async function syncOnce(trigger: SyncTrigger): Promise<SyncRun> {
 }
 
 /** Announce each release once, and never one older than the last announced. */
-const isNewer = (tag: string, than: string | null) =>
-  !than || !isReleaseTag(than) || compareReleases(tag as ReleaseTag, than) > 0;
+const isNewer = (tag: string, than: string | null) => !than || !isReleaseTag(than) || compareReleases(tag as ReleaseTag, than) > 0;
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

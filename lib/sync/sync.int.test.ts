@@ -147,7 +147,12 @@ describe("sync under the notify policy", () => {
     const st = syncStatus();
     expect(st.lastError).toBeNull();
     expect(st.movedTags).toEqual([
-      { tag: "v1.1.0", local: localBefore, remote: remoteNow, message: `tag v1.1.0 moved upstream from ${localBefore.slice(0, 12)} to ${remoteNow.slice(0, 12)}; not updated locally (delete the local tag to take the new one)` },
+      {
+        tag: "v1.1.0",
+        local: localBefore,
+        remote: remoteNow,
+        message: `tag v1.1.0 moved upstream from ${localBefore.slice(0, 12)} to ${remoteNow.slice(0, 12)}; not updated locally (delete the local tag to take the new one)`,
+      },
     ]);
     // Sync goes on: a later tag still arrives, and the moved one stays reported.
     upstream.tag("v1.3.1", "Release v1.3.1");

@@ -87,7 +87,13 @@ describe("POST /api/webhooks/github body cap", () => {
     const raw = JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 });
     const post = (sig: string) =>
       new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port, path: "/api/webhooks/github", method: "POST", headers: { "content-type": "application/json", "x-github-event": "ping", "x-hub-signature-256": sig } });
+        const req = http.request({
+          host: "127.0.0.1",
+          port,
+          path: "/api/webhooks/github",
+          method: "POST",
+          headers: { "content-type": "application/json", "x-github-event": "ping", "x-hub-signature-256": sig },
+        });
         req.on("response", (res) => (res.resume(), resolve(res.statusCode ?? 0)));
         req.on("error", reject);
         req.write(raw.slice(0, 10));

@@ -43,8 +43,7 @@ const keyed = (url: string, method = "POST", key: string | null = KEY) =>
     headers: { "x-oresi-peer": "127.0.0.1", ...(key ? { authorization: `Bearer ${key}` } : {}) },
   });
 const none = { params: Promise.resolve({}) };
-const audits = (action: string) =>
-  db().prepare("SELECT * FROM audit_events WHERE action = ? ORDER BY id").all(action) as Record<string, unknown>[];
+const audits = (action: string) => db().prepare("SELECT * FROM audit_events WHERE action = ? ORDER BY id").all(action) as Record<string, unknown>[];
 /** The sync a 202 started: wait until the runner is idle. */
 const settle = () => runSync("manual");
 

@@ -48,11 +48,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <div className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
             <p className="font-semibold">First run</p>
             <p>
-              No account is configured yet, so one was made: user <code className="font-mono">{FIRST_RUN_USER}</code>. Its password
-              was printed once to the server log (look for &ldquo;initial admin password&rdquo;, e.g.{" "}
-              <code className="font-mono">docker logs oresi</code>). Lost it? Delete <code className="font-mono">{FIRST_RUN_FILE}</code> in{" "}
-              <code className="font-mono">DATA_DIR</code> and restart. Then set <code className="font-mono">ADMIN_USER</code> and{" "}
-              <code className="font-mono">ADMIN_PASSWORD_HASH</code>.
+              No account is configured yet, so one was made: user <code className="font-mono">{FIRST_RUN_USER}</code>. Its password was printed once to the
+              server log (look for &ldquo;initial admin password&rdquo;, e.g. <code className="font-mono">docker logs oresi</code>). Lost it? Delete{" "}
+              <code className="font-mono">{FIRST_RUN_FILE}</code> in <code className="font-mono">DATA_DIR</code> and restart. Then set{" "}
+              <code className="font-mono">ADMIN_USER</code> and <code className="font-mono">ADMIN_PASSWORD_HASH</code>.
             </p>
           </div>
         ) : null}

@@ -8,8 +8,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit" };
 
 const FILTERS = ["action", "actor", "result", "since", "until"] as const;
-const input =
-  "block min-h-11 w-full rounded-lg border border-slate-400 bg-white px-3 text-sm dark:border-slate-600 dark:bg-slate-950";
+const input = "block min-h-11 w-full rounded-lg border border-slate-400 bg-white px-3 text-sm dark:border-slate-600 dark:bg-slate-950";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await pageCaller("viewer");
@@ -43,7 +42,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <Card className="mb-4">
         <form method="get" action="/audit" className="grid grid-cols-1 gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter audit events">
           <div>
-            <label htmlFor="f-action" className="mb-1 block text-sm font-medium">Action</label>
+            <label htmlFor="f-action" className="mb-1 block text-sm font-medium">
+              Action
+            </label>
             <input id="f-action" name="action" list="audit-actions" defaultValue={flat.action ?? ""} placeholder="auth.*" className={input} />
             <datalist id="audit-actions">
               {actions.map((a) => (
@@ -52,23 +53,34 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </datalist>
           </div>
           <div>
-            <label htmlFor="f-actor" className="mb-1 block text-sm font-medium">Actor</label>
+            <label htmlFor="f-actor" className="mb-1 block text-sm font-medium">
+              Actor
+            </label>
             <input id="f-actor" name="actor" defaultValue={flat.actor ?? ""} className={input} />
           </div>
           <div>
-            <label htmlFor="f-result" className="mb-1 block text-sm font-medium">Result</label>
+            <label htmlFor="f-result" className="mb-1 block text-sm font-medium">
+              Result
+            </label>
             <input id="f-result" name="result" defaultValue={flat.result ?? ""} placeholder="ok, forbidden…" className={input} />
           </div>
           <div>
-            <label htmlFor="f-since" className="mb-1 block text-sm font-medium">Since</label>
+            <label htmlFor="f-since" className="mb-1 block text-sm font-medium">
+              Since
+            </label>
             <input id="f-since" name="since" type="date" defaultValue={flat.since ?? ""} className={input} />
           </div>
           <div>
-            <label htmlFor="f-until" className="mb-1 block text-sm font-medium">Until</label>
+            <label htmlFor="f-until" className="mb-1 block text-sm font-medium">
+              Until
+            </label>
             <input id="f-until" name="until" type="date" defaultValue={flat.until ?? ""} className={input} />
           </div>
           <div className="flex items-end gap-2">
-            <button type="submit" className="inline-flex min-h-11 flex-1 items-center justify-center rounded-lg bg-blue-700 px-4 text-sm font-semibold text-white hover:bg-blue-800">
+            <button
+              type="submit"
+              className="inline-flex min-h-11 flex-1 items-center justify-center rounded-lg bg-blue-700 px-4 text-sm font-semibold text-white hover:bg-blue-800"
+            >
               Filter
             </button>
             <a href="/audit" className="inline-flex min-h-11 items-center rounded-lg px-3 text-sm font-medium underline">

@@ -46,12 +46,16 @@ export default async function MonitorsPage({ searchParams }: { searchParams: Pro
         <Card title="Connect Uptime Kuma" className="mb-4">
           <p className="text-sm">{o.reason}</p>
           <p className="mt-2 text-sm text-slate-700 dark:text-slate-300">
-            A status page needs no credentials; an API key (Kuma: Settings → API Keys) adds /metrics, which Kuma does not cache. See the README, section “Uptime Kuma”.
+            A status page needs no credentials; an API key (Kuma: Settings → API Keys) adds /metrics, which Kuma does not cache. See the README, section “Uptime
+            Kuma”.
           </p>
         </Card>
       ) : null}
       {o.state === "degraded" ? (
-        <div role="status" className="mb-4 rounded-xl border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <div
+          role="status"
+          className="mb-4 rounded-xl border border-amber-300 bg-amber-50 p-3 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
           <strong>
             <span aria-hidden="true">⚠ </span>Uptime Kuma degraded:
           </strong>{" "}
@@ -65,7 +69,12 @@ export default async function MonitorsPage({ searchParams }: { searchParams: Pro
           <ul className="space-y-2">
             {o.incidents.map((i, n) => (
               <li key={n} className="text-sm">
-                <strong>{i.title}</strong> {i.createdAt ? <span className="text-slate-600 dark:text-slate-400">(<RelativeTime iso={i.createdAt} />)</span> : null}
+                <strong>{i.title}</strong>{" "}
+                {i.createdAt ? (
+                  <span className="text-slate-600 dark:text-slate-400">
+                    (<RelativeTime iso={i.createdAt} />)
+                  </span>
+                ) : null}
                 {i.content ? <p>{i.content}</p> : null}
               </li>
             ))}
@@ -77,7 +86,11 @@ export default async function MonitorsPage({ searchParams }: { searchParams: Pro
         <nav aria-label="Filter monitors" className="mb-3">
           <ul className="flex flex-wrap gap-1 text-sm">
             <li>
-              <Link href="/monitors" aria-current={!filter ? "page" : undefined} className={`inline-flex min-h-11 items-center rounded-lg px-3 ${!filter ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "hover:bg-slate-200 dark:hover:bg-slate-800"}`}>
+              <Link
+                href="/monitors"
+                aria-current={!filter ? "page" : undefined}
+                className={`inline-flex min-h-11 items-center rounded-lg px-3 ${!filter ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "hover:bg-slate-200 dark:hover:bg-slate-800"}`}
+              >
                 All <span className="ml-1 tabular-nums">{o.counts.total}</span>
               </Link>
             </li>
@@ -118,7 +131,10 @@ export default async function MonitorsPage({ searchParams }: { searchParams: Pro
                   <dl className="flex flex-wrap gap-x-4 gap-y-1 text-sm text-slate-700 dark:text-slate-300">
                     <div className="flex gap-1">
                       <dt className="sr-only">Last heartbeat</dt>
-                      <dd>{m.lastHeartbeat ? <RelativeTime iso={m.lastHeartbeat} /> : "no heartbeat"}{m.message ? ` · ${m.message}` : ""}</dd>
+                      <dd>
+                        {m.lastHeartbeat ? <RelativeTime iso={m.lastHeartbeat} /> : "no heartbeat"}
+                        {m.message ? ` · ${m.message}` : ""}
+                      </dd>
                     </div>
                     <div className="flex gap-1">
                       <dt>Response</dt>

@@ -26,7 +26,10 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
       <>
         <PageHeader title="Releases" />
         <Card>
-          {config().stacksDir} is not a git repository yet. <Link href="/" className="underline">Clone your stacks repository from the Overview.</Link>
+          {config().stacksDir} is not a git repository yet.{" "}
+          <Link href="/" className="underline">
+            Clone your stacks repository from the Overview.
+          </Link>
         </Card>
       </>
     );
@@ -62,7 +65,10 @@ export default async function ReleasesPage({ searchParams }: { searchParams: Pro
               />
             </div>
             {view === "timeline" ? <input type="hidden" name="view" value="timeline" /> : null}
-            <button type="submit" className="inline-flex min-h-11 items-center rounded-lg border border-slate-300 px-4 text-sm font-semibold dark:border-slate-700">
+            <button
+              type="submit"
+              className="inline-flex min-h-11 items-center rounded-lg border border-slate-300 px-4 text-sm font-semibold dark:border-slate-700"
+            >
               Search
             </button>
           </form>

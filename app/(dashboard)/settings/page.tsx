@@ -45,7 +45,9 @@ export default async function SettingsPage() {
           <Row label="Schedule (SYNC_INTERVAL)">{sync.enabled ? `every ${every(sync.intervalMs)}` : "off"}</Row>
           <Row label="Policy (SYNC_POLICY)">
             <span className="font-mono">{sync.policy}</span> —{" "}
-            {sync.policy === "rollout" ? "new releases are rolled out automatically, verified, rolled back on failure" : "new releases are announced; a person rolls them out"}
+            {sync.policy === "rollout"
+              ? "new releases are rolled out automatically, verified, rolled back on failure"
+              : "new releases are announced; a person rolls them out"}
           </Row>
           <Row label="Pre-releases (SYNC_PRERELEASES)">{sync.prereleases ? "rolled out and announced too" : "never rolled out automatically"}</Row>
           <Row label="Remote">
@@ -57,9 +59,8 @@ export default async function SettingsPage() {
           <Row label="GitHub webhook">
             {sync.webhook.configured ? (
               <>
-                <StatusBadge tone="ok" label="secret set" />{" "}
-                <span className="font-mono">{base ? `${base}/api/webhooks/github` : "/api/webhooks/github"}</span>, content type{" "}
-                <span className="font-mono">application/json</span>, events <em>push</em> and <em>create</em>
+                <StatusBadge tone="ok" label="secret set" /> <span className="font-mono">{base ? `${base}/api/webhooks/github` : "/api/webhooks/github"}</span>,
+                content type <span className="font-mono">application/json</span>, events <em>push</em> and <em>create</em>
                 {sync.webhook.repository ? (
                   <>
                     ; only <span className="font-mono">{sync.webhook.repository}</span>
@@ -69,8 +70,8 @@ export default async function SettingsPage() {
               </>
             ) : (
               <>
-                <StatusBadge tone="unknown" label="off" /> Set <code className="font-mono">WEBHOOK_SECRET</code> to accept GitHub
-                webhooks; the schedule works without any inbound connection.
+                <StatusBadge tone="unknown" label="off" /> Set <code className="font-mono">WEBHOOK_SECRET</code> to accept GitHub webhooks; the schedule works
+                without any inbound connection.
               </>
             )}
           </Row>
@@ -107,8 +108,8 @@ export default async function SettingsPage() {
           </ul>
         ) : (
           <p className="text-sm text-slate-700 dark:text-slate-300">
-            None configured. Set any of <code className="font-mono">{Object.values(TARGET_VAR).join(", ")}</code> to hear about deployments (success,
-            failure, automatic rollback), new releases and drift.
+            None configured. Set any of <code className="font-mono">{Object.values(TARGET_VAR).join(", ")}</code> to hear about deployments (success, failure,
+            automatic rollback), new releases and drift.
           </p>
         )}
       </Card>
@@ -120,10 +121,18 @@ export default async function SettingsPage() {
               <caption className="sr-only">The last notifications sent, newest first</caption>
               <thead>
                 <tr className="border-b border-slate-200 dark:border-slate-800">
-                  <th scope="col" className="py-2 pr-3">When</th>
-                  <th scope="col" className="py-2 pr-3">Target</th>
-                  <th scope="col" className="py-2 pr-3">Message</th>
-                  <th scope="col" className="py-2">Result</th>
+                  <th scope="col" className="py-2 pr-3">
+                    When
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Target
+                  </th>
+                  <th scope="col" className="py-2 pr-3">
+                    Message
+                  </th>
+                  <th scope="col" className="py-2">
+                    Result
+                  </th>
                 </tr>
               </thead>
               <tbody>

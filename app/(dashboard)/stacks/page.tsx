@@ -14,7 +14,14 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Stacks" };
 
 /** Filter → its link's word. The first four are what the Overview's counts link to; the last two are the axes. */
-const FILTERS = { running: "running", healthy: "healthy", unhealthy: "unhealthy", drifted: "drifted", out_of_sync: "out of sync", degraded: "degraded" } as const;
+const FILTERS = {
+  running: "running",
+  healthy: "healthy",
+  unhealthy: "unhealthy",
+  drifted: "drifted",
+  out_of_sync: "out of sync",
+  degraded: "degraded",
+} as const;
 type Filter = keyof typeof FILTERS;
 
 function matches(s: StackView, f: Filter | null): boolean {

@@ -15,7 +15,15 @@ beforeAll(() => {
   const alice = { kind: "user" as const, name: "alice", role: "operator" as const, ip: "100.64.0.2" };
   const bob = { kind: "user" as const, name: "bob", role: "viewer" as const, ip: "fd7a:115c:a1e0::3" };
   audit({ caller: alice, action: "auth.sign_in", result: "ok" });
-  audit({ caller: alice, action: "deployment.rollback", target: "v1.0.0", params: { kind: "rollback", token: "s3cret" }, result: "accepted", status: 202, deploymentId: "d-abc123" });
+  audit({
+    caller: alice,
+    action: "deployment.rollback",
+    target: "v1.0.0",
+    params: { kind: "rollback", token: "s3cret" },
+    result: "accepted",
+    status: 202,
+    deploymentId: "d-abc123",
+  });
   audit({ caller: bob, action: "request.refused", target: "POST /api/deployments", result: "forbidden", status: 403 });
   for (let i = 0; i < 5; i++) audit({ caller: bob, action: "auth.sign_in_failed", result: "wrong_password" });
 });
@@ -24,7 +32,14 @@ describe("GET /api/audit", () => {
   it("lists newest first with role, address, redacted parameters and the deployment", async () => {
     const { events } = (await (await get("?action=deployment.rollback")).json()) as { events: Record<string, unknown>[] };
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actor: "alice", role: "operator", sourceIp: "100.64.0.2", target: "v1.0.0", deploymentId: "d-abc123", params: { kind: "rollback", token: "***" } });
+    expect(events[0]).toMatchObject({
+      actor: "alice",
+      role: "operator",
+      sourceIp: "100.64.0.2",
+      target: "v1.0.0",
+      deploymentId: "d-abc123",
+      params: { kind: "rollback", token: "***" },
+    });
   });
 
   it("filters by action prefix, actor, result and time, and pages with before", async () => {
@@ -50,7 +65,10 @@ describe("GET /api/audit", () => {
     const r = await get("?format=jsonl&actor=bob");
     expect(r.headers.get("content-type")).toContain("application/x-ndjson");
     expect(r.headers.get("content-disposition")).toMatch(/attachment; filename="oresi-audit-.*\.jsonl"/);
-    const lines = (await r.text()).trim().split("\n").map((l) => JSON.parse(l) as { actor: string; id: number });
+    const lines = (await r.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { actor: string; id: number });
     expect(lines).toHaveLength(6);
     expect(lines.every((l) => l.actor === "bob")).toBe(true);
     expect(lines[0].id).toBeLessThan(lines[5].id); // oldest first
@@ -78,7 +96,10 @@ describe("GET /api/audit", () => {
     expect(await withStackLock("web", async () => lockHolder()?.holder)).toMatch(/^restart:web:/);
     expect(lockHolder()).toBeNull();
     // and a fully read export pages through all rows in order
-    const all = (await (await get("?format=jsonl&action=test.bulk")).text()).trim().split("\n").map((l) => (JSON.parse(l) as { id: number }).id);
+    const all = (await (await get("?format=jsonl&action=test.bulk")).text())
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { id: number }).id);
     expect(all).toHaveLength(1600);
     expect(all.every((id, i) => i === 0 || id > all[i - 1])).toBe(true);
   });

@@ -25,7 +25,8 @@ export const POST = route({ access: "operator" }, async (ctx) => {
     ctx.audit({ action: `deployment.${body.kind}`, target: r.deployment.to, params: body, result: "accepted", status: 202, deploymentId: r.id });
     return NextResponse.json({ id: r.id, url: r.url }, { status: 202, headers: { Location: r.url } });
   } catch (e) {
-    if (isAppError(e) && e.status !== 401 && e.status !== 403) ctx.audit({ action: `deployment.${body.kind}`, target, params: body, result: e.code, status: e.status });
+    if (isAppError(e) && e.status !== 401 && e.status !== 403)
+      ctx.audit({ action: `deployment.${body.kind}`, target, params: body, result: e.code, status: e.status });
     throw e;
   }
 });

@@ -30,10 +30,22 @@ export const POST = route({ access: "admin" }, async (ctx) => {
   const params = { ref: body.ref ?? "origin/main", backport: !!body.backport, changelog: !!body.changelog };
   try {
     const r = await createRelease(body, ctx.caller);
-    ctx.audit({ action: "release.tag", target: r.release.tag, params: { ...params, sha: r.release.sha, changelogCommit: r.changelogCommit }, result: "ok", status: 201 });
+    ctx.audit({
+      action: "release.tag",
+      target: r.release.tag,
+      params: { ...params, sha: r.release.sha, changelogCommit: r.changelogCommit },
+      result: "ok",
+      status: 201,
+    });
     return Response.json(r, { status: 201 });
   } catch (e) {
-    ctx.audit({ action: "release.tag", target: body.tag.slice(0, 128), params, result: isAppError(e) ? e.code : "internal", status: isAppError(e) ? e.status : 500 });
+    ctx.audit({
+      action: "release.tag",
+      target: body.tag.slice(0, 128),
+      params,
+      result: isAppError(e) ? e.code : "internal",
+      status: isAppError(e) ? e.status : 500,
+    });
     throw e;
   }
 });

@@ -36,7 +36,9 @@ export const preflightStep: StepDef<{ sha: Sha; plan: ChangePlan; work: string }
     const hostOf = (settings: XOresi, stack: string): string | null => {
       const h = settings.host ?? "local";
       if (known.includes(h)) return h;
-      problems.push(`${stack}: x-oresi.host names Docker host ${h}, which is not configured (configured: ${known.join(", ")}); add it to DOCKER_HOSTS_FILE or fix the compose file.`);
+      problems.push(
+        `${stack}: x-oresi.host names Docker host ${h}, which is not configured (configured: ${known.join(", ")}); add it to DOCKER_HOSTS_FILE or fix the compose file.`,
+      );
       return null;
     };
     // An automatic rollback puts back what it can: a host that does not answer is left as it is (and said so).

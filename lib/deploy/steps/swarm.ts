@@ -143,10 +143,26 @@ export async function verifySwarm(
       const required = v.logs ? `at most ${v.maxErrorLines} error line(s)` : "counted, not required";
       try {
         const n = await sw.errorLines(svc.id, opts.since, { host: s.host, signal: opts.signal });
-        rows.push({ stack: s.stack, subject: svc.name, signal: "logs", required, seen: `${n.errors} error line(s) in ${n.lines} since the start`, ok: !v.logs || n.errors <= v.maxErrorLines, informational: !v.logs });
+        rows.push({
+          stack: s.stack,
+          subject: svc.name,
+          signal: "logs",
+          required,
+          seen: `${n.errors} error line(s) in ${n.lines} since the start`,
+          ok: !v.logs || n.errors <= v.maxErrorLines,
+          informational: !v.logs,
+        });
         for (const l of n.samples.slice(0, 3)) opts.log(`${s.stack}/${svc.name} log: ${l.text}`, v.logs ? "error" : "warn");
       } catch (e) {
-        rows.push({ stack: s.stack, subject: svc.name, signal: "logs", required, seen: `could not read logs: ${(e as Error).message}`, ok: !v.logs, informational: !v.logs });
+        rows.push({
+          stack: s.stack,
+          subject: svc.name,
+          signal: "logs",
+          required,
+          seen: `could not read logs: ${(e as Error).message}`,
+          ok: !v.logs,
+          informational: !v.logs,
+        });
       }
     }
   }
@@ -200,7 +216,12 @@ export async function prepareSwarmStacks(
 }
 
 /** Verify: the Swarm stacks' convergence and logs (the Compose verification leaves them out). */
-export async function verifySwarmStacks(deps: EngineDeps, r: Run, stacks: StackToVerify[], prepared: PreparedStack[]): Promise<{ ok: boolean; rows: VerificationRow[]; timedOut: boolean }> {
+export async function verifySwarmStacks(
+  deps: EngineDeps,
+  r: Run,
+  stacks: StackToVerify[],
+  prepared: PreparedStack[],
+): Promise<{ ok: boolean; rows: VerificationRow[]; timedOut: boolean }> {
   const swarm = new Map(prepared.filter(isSwarm).map((p) => [p.name, p.swarm.host]));
   const mine = stacks.filter((s) => swarm.has(s.stack)).map((s) => ({ ...s, host: swarm.get(s.stack)! }));
   if (!mine.length) return { ok: true, rows: [], timedOut: false };

@@ -162,7 +162,11 @@ export interface SwarmDeps {
   remove(stack: string, opts: { host: string; onLine: (l: string) => void; signal: AbortSignal }): Promise<void>;
   /** The stack's services, read fresh. */
   services(stack: string, host: string): Promise<SwarmService[]>;
-  errorLines(serviceId: string, since: Date, opts: { host: string; signal: AbortSignal }): Promise<{ lines: number; errors: number; samples: { text: string }[] }>;
+  errorLines(
+    serviceId: string,
+    since: Date,
+    opts: { host: string; signal: AbortSignal },
+  ): Promise<{ lines: number; errors: number; samples: { text: string }[] }>;
   imageInspect(ref: string, host: string): Promise<ImageInfo | null>;
 }
 

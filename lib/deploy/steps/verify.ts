@@ -15,7 +15,13 @@ export class VerificationFailed extends Error {
 export function stacksToVerify(stacks: PreparedStack[], defaultTimeoutMs: number): StackToVerify[] {
   return stacks
     .filter((p) => p.change !== "removed")
-    .map((p) => ({ stack: p.name, host: p.host, services: p.services.map((s) => s.name), settings: p.settings, timeoutMs: p.settings.verify.timeoutMs ?? defaultTimeoutMs }));
+    .map((p) => ({
+      stack: p.name,
+      host: p.host,
+      services: p.services.map((s) => s.name),
+      settings: p.settings,
+      timeoutMs: p.settings.verify.timeoutMs ?? defaultTimeoutMs,
+    }));
 }
 
 /**
@@ -55,7 +61,10 @@ export const verifyStep: StepDef<{ stacks: PreparedStack[]; host?: string; earli
     // Host by host: the record keeps the earlier hosts' rows too.
     deps.store.update(r.id, { verification: earlier ? mergeVerifications(earlier, v) : v });
     for (const x of rows)
-      r.log(`${host ? `[${host}] ` : ""}${x.ok ? "✓" : x.informational ? "·" : "✕"} ${x.stack}/${x.subject} [${x.signal}]: ${x.seen}`, x.ok || x.informational ? "info" : "error");
+      r.log(
+        `${host ? `[${host}] ` : ""}${x.ok ? "✓" : x.informational ? "·" : "✕"} ${x.stack}/${x.subject} [${x.signal}]: ${x.seen}`,
+        x.ok || x.informational ? "info" : "error",
+      );
     if (!ok) throw new VerificationFailed(v);
     return v;
   },

@@ -26,7 +26,12 @@ export const POST = route({ access: "admin" }, async (ctx) => {
     ctx.audit({ action: "repo.clone.start", target: job.url, result: "accepted", status: 202 });
     return Response.json(job, { status: 202 });
   } catch (e) {
-    ctx.audit({ action: "repo.clone.start", target: redact(url).slice(0, 200), result: isAppError(e) ? e.code : "internal", status: isAppError(e) ? e.status : 500 });
+    ctx.audit({
+      action: "repo.clone.start",
+      target: redact(url).slice(0, 200),
+      result: isAppError(e) ? e.code : "internal",
+      status: isAppError(e) ? e.status : 500,
+    });
     throw e;
   }
 });

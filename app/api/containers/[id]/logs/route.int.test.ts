@@ -23,24 +23,48 @@ let noFolder: string;
 const get = (id: string, role: "viewer" | "admin" = "viewer") => {
   process.env.CHATOPS_API_ROLE = role;
   reloadConfig();
-  return GET(testRequest(`http://127.0.0.1:3000/api/containers/${id}/logs?tail=5`, { headers: { authorization: `Bearer ${KEY}` } }) as never, { params: Promise.resolve({ id }) });
+  return GET(testRequest(`http://127.0.0.1:3000/api/containers/${id}/logs?tail=5`, { headers: { authorization: `Bearer ${KEY}` } }) as never, {
+    params: Promise.resolve({ id }),
+  });
 };
 
 beforeAll(() => {
   stacksDir = makeTempDir("logacl-stacks");
   closeDb();
-  Object.assign(process.env, { STACKS_DIR: stacksDir, DATA_DIR: makeTempDir("logacl-data"), CHATOPS_API_KEY: KEY, CHATOPS_API_ROLE: "viewer", LOG_LEVEL: "error" });
+  Object.assign(process.env, {
+    STACKS_DIR: stacksDir,
+    DATA_DIR: makeTempDir("logacl-data"),
+    CHATOPS_API_KEY: KEY,
+    CHATOPS_API_ROLE: "viewer",
+    LOG_LEVEL: "error",
+  });
   delete process.env.CHATOPS_IP_ALLOWLIST;
   reloadConfig();
   // a real stack: a folder in STACKS_DIR, brought up by Compose (project = the folder's name)
   fs.mkdirSync(path.join(stacksDir, stack));
-  fs.writeFileSync(path.join(stacksDir, stack, "docker-compose.yml"), 'version: "3"\nservices:\n  web:\n    image: oresi-test/web:1.0.0\n    command: ["sh", "-c", "echo hello from the stack; sleep 600"]\n');
+  fs.writeFileSync(
+    path.join(stacksDir, stack, "docker-compose.yml"),
+    'version: "3"\nservices:\n  web:\n    image: oresi-test/web:1.0.0\n    command: ["sh", "-c", "echo hello from the stack; sleep 600"]\n',
+  );
   sh("docker-compose", ["up", "-d"], path.join(stacksDir, stack));
   inStack = sh("docker", ["ps", "-q", "--no-trunc", "--filter", `label=com.docker.compose.project=${stack}`]);
   // outside any stack: plain docker run, no Compose labels
   outside = sh("docker", ["run", "-d", "--name", loose, "oresi-test/web:1.0.0", "sh", "-c", "echo first-run admin password: hunter2; sleep 600"]);
   // a Compose project label naming no folder in STACKS_DIR
-  noFolder = sh("docker", ["run", "-d", "--name", `${prefix}-ghost`, "--label", `com.docker.compose.project=${prefix}-ghost`, "--label", "com.docker.compose.service=web", "oresi-test/web:1.0.0", "sh", "-c", "echo ghost; sleep 600"]);
+  noFolder = sh("docker", [
+    "run",
+    "-d",
+    "--name",
+    `${prefix}-ghost`,
+    "--label",
+    `com.docker.compose.project=${prefix}-ghost`,
+    "--label",
+    "com.docker.compose.service=web",
+    "oresi-test/web:1.0.0",
+    "sh",
+    "-c",
+    "echo ghost; sleep 600",
+  ]);
 }, 120_000);
 
 afterAll(() => {
