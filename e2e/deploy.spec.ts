@@ -3,24 +3,14 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y";
+import { waitDeploymentsIdle } from "./fixtures/deployments";
 import { e2eState } from "./fixtures/state";
 
 const s = e2eState();
 const auth = { authorization: `Bearer ${s.apiKey}` };
 const web = `${s.repo.prefix}-web`;
 
-async function waitIdle(request: APIRequestContext) {
-  await expect
-    .poll(
-      async () => {
-        const r = await request.get(`${s.url}/api/deployments?limit=5`, { headers: auth });
-        const { deployments } = (await r.json()) as { deployments: { status: string }[] };
-        return deployments.some((d) => ["queued", "running", "verifying"].includes(d.status));
-      },
-      { timeout: 60_000 },
-    )
-    .toBe(false);
-}
+const waitIdle = (request: APIRequestContext) => waitDeploymentsIdle(request, s.url, auth);
 
 function webContainer(): { image: string; status: string } | null {
   const out = execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${web}`, "--format", "{{.Image}}\t{{.Status}}"], {

@@ -6,6 +6,7 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y";
+import { waitDeploymentsIdle } from "./fixtures/deployments";
 import { makeTempDir } from "./fixtures/sandbox";
 import { startServer, type RunningServer } from "./fixtures/server";
 import { createStacksRepo, type StacksRepo } from "./fixtures/stacks-repo";
@@ -41,18 +42,7 @@ test.afterAll(async () => {
   for (const d of [intentsDir, dataDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function waitIdle(request: APIRequestContext) {
-  await expect
-    .poll(
-      async () => {
-        const r = await request.get(`${server.url}/api/deployments?limit=5`, { headers: auth });
-        const { deployments } = (await r.json()) as { deployments: { status: string }[] };
-        return deployments.some((d) => ["queued", "running", "verifying"].includes(d.status));
-      },
-      { timeout: 60_000 },
-    )
-    .toBe(false);
-}
+const waitIdle = (request: APIRequestContext) => waitDeploymentsIdle(request, server.url, auth);
 
 async function rolloutViaIntent(request: APIRequestContext, to: string) {
   const r = await request.post(`${server.url}/api/intents/rollout`, { headers: auth, data: { to } });

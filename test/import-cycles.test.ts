@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { sourceFiles } from "./fixtures/source-files";
 
 const root = path.resolve(__dirname, "..");
 const DIRS = ["lib", "app", "components"];
@@ -42,15 +43,6 @@ function isTest(file: string): boolean {
   return /\.(int\.)?test\.tsx?$/.test(file) || /(^|\/)testing\.tsx?$/.test(file);
 }
 
-function walk(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : walk(p);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts") ? [p] : [];
-  });
-}
-
 const rel = (abs: string) => path.relative(root, abs).split(path.sep).join("/");
 
 function resolve(from: string, spec: string): string | null {
@@ -66,7 +58,7 @@ function resolve(from: string, spec: string): string | null {
 
 /** Module (repo-relative path) → the project modules it imports. */
 function importGraph(): Map<string, string[]> {
-  const files = DIRS.flatMap((d) => walk(path.join(root, d))).filter((f) => !isTest(rel(f)));
+  const files = DIRS.flatMap((d) => sourceFiles(path.join(root, d))).filter((f) => !isTest(rel(f)));
   const graph = new Map<string, string[]>();
   for (const f of files) {
     const info = ts.preProcessFile(fs.readFileSync(f, "utf8"), true, true);

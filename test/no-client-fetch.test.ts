@@ -10,20 +10,12 @@ import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { sourceFiles } from "./fixtures/source-files";
 
 const root = path.resolve(__dirname, "..");
 const ALLOWED = "lib/queries/api.ts";
 const BANNED = new Set(["fetch", "XMLHttpRequest"]);
 const GLOBALS = new Set(["window", "globalThis", "self"]);
-
-function walk(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "node_modules" ? [] : walk(p);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts") ? [p] : [];
-  });
-}
 
 const isTest = (rel: string) => /\.(int\.)?test\.tsx?$/.test(rel);
 
@@ -60,7 +52,7 @@ function isValueUse(id: ts.Identifier): boolean {
 
 function clientFiles(): string[] {
   return ["components", "app", "lib/queries"]
-    .flatMap((d) => walk(path.join(root, d)))
+    .flatMap((d) => sourceFiles(path.join(root, d)))
     .map((f) => path.relative(root, f).split(path.sep).join("/"))
     .filter((rel) => !rel.startsWith("app/api/") && !isTest(rel))
     .filter((rel) => !/^\s*import\s+["']server-only["']/m.test(fs.readFileSync(path.join(root, rel), "utf8")));

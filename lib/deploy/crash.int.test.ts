@@ -2,7 +2,7 @@ import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeFile, createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
+import { createStacksRepo, tagSlowHealthRelease, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { getDeploymentRow, logsOf } from "./store";
 import { lockHolder } from "./lock";
 
@@ -76,17 +76,7 @@ describe("crash in the middle of a rollout", () => {
 
   it("a second process's start-up leaves the lock and deployment of a live first process alone", async () => {
     // A release whose verification hangs (health "starting" for a minute) keeps the first process busy.
-    const up = repo.upstreamClone();
-    up.commit(
-      {
-        [`${repo.stack("web")}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", {
-          kuma: ["Web OK (200)"],
-          extra: '    healthcheck:\n      test: ["CMD", "false"]\n      interval: 60s\n      start_period: 60s',
-        }),
-      },
-      "web: slow healthcheck",
-    );
-    up.tag("v1.5.0");
+    tagSlowHealthRelease(repo, "v1.5.0");
     const a = child(["start", "v1.5.0"]);
     try {
       const id = await startedId(a);

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { setEnv } from "@/test/fixtures/env";
 import { tearDownStacksRepo, setUpStacksRepo } from "@/test/fixtures/stacks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { composeFile, createStacksRepo, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
+import { createStacksRepo, tagSlowHealthRelease, type StacksRepo } from "@/e2e/fixtures/stacks-repo";
 import { db } from "../db";
 import { checkoutDetached, invalidateRepoState } from "../git/state";
 import { ACTION_IMPL } from "../intents/actions";
@@ -23,17 +23,7 @@ let repo: StacksRepo;
 beforeAll(async () => {
   repo = createStacksRepo({ tag: "faults", broken: true });
   // A release whose web health stays "starting" for a minute: verification hangs.
-  const up = repo.upstreamClone();
-  up.commit(
-    {
-      [`${repo.stack("web")}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0", {
-        kuma: ["Web OK (200)"],
-        extra: '    healthcheck:\n      test: ["CMD", "false"]\n      interval: 60s\n      start_period: 60s',
-      }),
-    },
-    "web: slow healthcheck",
-  );
-  up.tag("v1.4.0");
+  tagSlowHealthRelease(repo, "v1.4.0");
   repo.git("fetch", "-q", "--tags", "origin");
   await setUpStacksRepo(repo, {
     data: "faults-data",

@@ -57,17 +57,14 @@ afterAll(() => {
   }
 }, 180_000);
 
+/** `docker ps` on host 2: each container of the project with its Compose config hash. */
+const idsAndHashesOnH2 = (project: string) =>
+  dockerOn(h2, "ps", "--filter", `label=com.docker.compose.project=${project}`, "--format", '{{.ID}} {{.Label "com.docker.compose.config-hash"}}').split("\n");
+
 describe("several Docker hosts (read side)", () => {
   it("runs each stack's containers on its own engine, with the labels the hand procedure gives", () => {
     const far = repo.stack("far");
-    const onH2 = dockerOn(
-      h2,
-      "ps",
-      "--filter",
-      `label=com.docker.compose.project=${far}`,
-      "--format",
-      '{{.ID}} {{.Label "com.docker.compose.config-hash"}}',
-    ).split("\n");
+    const onH2 = idsAndHashesOnH2(far);
     expect(onH2).toHaveLength(1);
     expect(local("ps", "-a", "-q", "--filter", `label=com.docker.compose.project=${far}`)).toBe("");
     // By hand: DOCKER_HOST=<h2> docker-compose up -d in the folder finds nothing to change and the same hash.
@@ -78,14 +75,7 @@ describe("several Docker hosts (read side)", () => {
       stdio: ["ignore", "pipe", "pipe"],
     });
     expect(hand).toBe("");
-    const after = dockerOn(
-      h2,
-      "ps",
-      "--filter",
-      `label=com.docker.compose.project=${far}`,
-      "--format",
-      '{{.ID}} {{.Label "com.docker.compose.config-hash"}}',
-    ).split("\n");
+    const after = idsAndHashesOnH2(far);
     expect(after).toEqual(onH2);
   });
 
