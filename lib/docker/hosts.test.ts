@@ -5,7 +5,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, reloadConfig } from "../config";
 import { dockerError } from "./client";
 import { composeEnv } from "./compose";
-import { composeEnvFor, dockerFor, hostOfStack, listHosts, multiHost } from "./hosts";
+import { AppError } from "../errors";
+import { composeEnvFor, dockerFor, hostOfStack, listHosts, multiHost, noteHost, recentFailure } from "./hosts";
 import { parseXOresi } from "./x-oresi";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "oresi-hosts-"));
@@ -92,6 +93,27 @@ describe("host layer", () => {
     expect(composeEnv({}, "nas").DOCKER_CERT_PATH).toBeUndefined();
     // the certificate folder is checked when the client is made, naming the hosts file's field
     expect(() => dockerFor("edge")).toThrow("Docker host edge: the hosts.edge.certPath in DOCKER_HOSTS_FILE folder does not exist");
+  });
+
+  it("remembers a failed network host for a few seconds, a unix socket never, and forgets when the URL changes", () => {
+    const down = new AppError("dependency_down", "Docker host edge unreachable");
+    process.env.DOCKER_HOST = "unix:///nowhere/docker.sock";
+    process.env.DOCKER_HOSTS_FILE = hostsFile("hosts:\n  edge: { url: tcp://127.0.0.1:1 }\n  box: { url: unix:///nowhere/box.sock }\n");
+    reloadConfig();
+    noteHost("edge", down);
+    noteHost("box", down);
+    noteHost("local", down);
+    expect(recentFailure("edge")).toBe(down);
+    // a unix socket fails at once: the pages recover the moment the engine is back
+    expect(recentFailure("box")).toBeNull();
+    expect(recentFailure("local")).toBeNull();
+    // an error that is not "engine unreachable" means the engine answered
+    noteHost("edge", new AppError("not_found", "no such container"));
+    expect(recentFailure("edge")).toBeNull();
+    noteHost("edge", down);
+    process.env.DOCKER_HOSTS_FILE = hostsFile("hosts:\n  edge: { url: tcp://127.0.0.1:2 }\n");
+    reloadConfig();
+    expect(recentFailure("edge")).toBeNull();
   });
 
   it("names the host in Docker errors (local keeps today's wording)", () => {

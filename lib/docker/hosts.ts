@@ -109,21 +109,32 @@ export interface HostHealth {
   version?: string;
 }
 
-// A failed host is remembered for a few seconds, so that a dead tcp:// host (15 s timeout) does
-// not make every page view wait; a host that answers is asked again on the next refresh.
+// A failed network host (tcp://, ssh://) is remembered for a few seconds, so that a dead one (15 s
+// timeout) does not make every page view wait; a host that answers is asked again on the next
+// refresh. A unix socket fails at once, so nothing is remembered for it: the pages recover the
+// moment the engine is back. The memory is per URL, so a changed configuration starts afresh.
 const DOWN_TTL_MS = 5000;
-const down = singleton("docker.hosts.down", () => new Map<string, { at: number; error: AppError }>());
+const down = singleton("docker.hosts.down", () => new Map<string, { at: number; url: string; error: AppError }>());
+
+function currentUrl(host: string): string | null {
+  try {
+    return hostConfig(host).url;
+  } catch {
+    return null;
+  }
+}
 
 /** The error a host failed with in the last few seconds, if any. */
 export function recentFailure(host: string): AppError | null {
   const d = down.get(host);
-  return d && Date.now() - d.at < DOWN_TTL_MS ? d.error : null;
+  return d && Date.now() - d.at < DOWN_TTL_MS && d.url === currentUrl(host) ? d.error : null;
 }
 
 /** Record that a call to a host failed for want of the engine (dependency_down), or that it answered. */
 export function noteHost(host: string, error: AppError | null): void {
-  if (error && error.code === "dependency_down") down.set(host, { at: Date.now(), error });
-  else if (!error) down.delete(host);
+  const url = currentUrl(host);
+  if (error && error.code === "dependency_down" && url && !url.startsWith("unix:")) down.set(host, { at: Date.now(), url, error });
+  else down.delete(host);
 }
 
 /** Ping one host (bounded by timeoutMs). */

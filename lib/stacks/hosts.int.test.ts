@@ -81,8 +81,10 @@ describe("several Docker hosts (read side)", () => {
 
   it("reports each stack on its host, in sync, with its containers tagged", async () => {
     const r = await fresh();
-    const far = r.stacks.find((s) => s.name === repo.stack("far"))!;
     const home = r.stacks.find((s) => s.name === repo.stack("home"))!;
+    // The container on host 2 was started in beforeAll: its healthcheck passes within a few seconds.
+    await expect.poll(async () => (await fresh()).stacks.find((s) => s.name === repo.stack("far"))!.health.status, { timeout: 30_000 }).toBe("healthy");
+    const far = (await fresh()).stacks.find((s) => s.name === repo.stack("far"))!;
     expect(r.hosts).toEqual([
       { name: "local", status: "ok", stacks: 1 },
       { name: "h2", status: "ok", stacks: 1 },
@@ -158,7 +160,7 @@ describe("several Docker hosts (read side)", () => {
 
     // The engine comes back: everything recovers without a restart.
     startEngine(ENGINE);
-    await new Promise((r2) => setTimeout(r2, 5500)); // a down host is remembered for 5 s
+    await new Promise((r2) => setTimeout(r2, 5500)); // the 5 s memory of a down network host, were it one
     invalidateStatus();
     const back = await fresh();
     expect(back.stacks.find((s) => s.name === repo.stack("far"))!.hostDown).toBeUndefined();
