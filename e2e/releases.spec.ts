@@ -144,7 +144,7 @@ test("tag a release in the dialog; it appears on origin", async ({ page, request
   removeNewTag(); // leave the seeded history to the other specs
 });
 
-test("first run: the Overview clones the stacks repository with the configured token", async ({ page, request }) => {
+test("first run: the Overview clones the stacks repository with the configured token", async ({ page, request, playwright }) => {
   const state = e2eState();
   const token = "ghp_e2e-clone-token-0123456789";
   const git = await startGitHttpServer(path.dirname(state.repo.origin), token);
@@ -173,7 +173,11 @@ test("first run: the Overview clones the stacks repository with the configured t
     await page.goto(server.url + "/releases");
     await expect(page.getByRole("link", { name: "v1.2.0", exact: true })).toBeVisible();
     await expect(page.getByRole("link", { name: "v1.0.0", exact: true })).toBeVisible();
-    const audit = await (await request.get(`${server.url}/api/audit?action=repo.`, { headers: auth })).text();
+    // A new connection: the one `request` kept alive from the start has sat idle through the browser
+    // steps, and the server may close it just as it is reused (ECONNRESET).
+    const api = await playwright.request.newContext({ storageState: { cookies: [], origins: [] } });
+    const audit = await (await api.get(`${server.url}/api/audit?action=repo.`, { headers: auth })).text();
+    await api.dispose();
     expect(audit).toContain("repo.clone");
     expect(audit).not.toContain(token);
     expect(server.output()).not.toContain(token);
