@@ -22,7 +22,7 @@ const nextConfig = {
   // its own (slower, duplicate) pass when ORESI_BUILD_SKIP_TYPECHECK=1 is set.
   typescript: { ignoreBuildErrors: process.env.ORESI_BUILD_SKIP_TYPECHECK === "1" },
   // dockerode pulls in ssh2's native crypto, which Turbopack cannot place in ESM chunks.
-  serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features", "better-sqlite3", "simple-git"],
+  serverExternalPackages: ["dockerode", "docker-modem", "ssh2", "cpu-features", "better-sqlite3"],
   experimental: {
     // Next preloads every route's code when the server starts; load a route when it is first asked
     // for instead (an idle server then holds only what was used: see README, Performance).
