@@ -18,12 +18,17 @@ export async function run(): Promise<Record<string, string | number>> {
     await upAll(repo.dir, repo.git("rev-parse", "HEAD"));
     const caller = { kind: "user" as const, name: "bench", role: "operator" as const, ip: "127.0.0.1" };
     const preflight: number[] = [];
+    // Where a rollback's time goes: each step's duration, per round (the median is printed).
+    const steps = new Map<string, number[]>();
     const deploy = async (input: { kind: "rollout"; to: string } | { kind: "rollback" }) => {
       const t0 = performance.now();
       const r = await startDeployment(input, caller);
       const d = await waitFinished(r.id, 120_000, 10);
       if (d.status !== "succeeded") throw new Error(`bench deployment ${d.status}: ${d.error}`);
-      if (input.kind === "rollback") preflight.push(d.steps.find((s) => s.name === "preflight")?.durationMs ?? NaN);
+      if (input.kind === "rollback") {
+        preflight.push(d.steps.find((s) => s.name === "preflight")?.durationMs ?? NaN);
+        for (const s of d.steps) if (s.durationMs !== undefined) steps.set(s.name, [...(steps.get(s.name) ?? []), s.durationMs]);
+      }
       return performance.now() - t0;
     };
     const web = repo.stack("web");
@@ -53,6 +58,7 @@ export async function run(): Promise<Record<string, string | number>> {
       rounds: ROUNDS,
       "ours: rollback until verified (median, spread)": `${secs(median(ours))} (${spread(ours, secs)})`,
       "ours: pre-flight step (median, spread)": `${median(preflight)} ms (${spread(preflight, (x) => `${x} ms`)})`,
+      "ours: steps of the rollback (median ms)": [...steps].map(([name, ms]) => `${name} ${Math.round(median(ms))}`).join(", "),
       "hand: git checkout + compose up -d + wait healthy (median, spread)": `${secs(median(hand))} (${spread(hand, secs)})`,
       "ratio ours/hand (median of rounds, spread; target ≤ 1.05)": `${median(ratios).toFixed(2)} (${spread(ratios, (x) => x.toFixed(2))})`,
     };
