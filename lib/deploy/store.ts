@@ -94,35 +94,66 @@ export interface NewDeployment {
   finished?: boolean;
 }
 
+/**
+ * The row a new deployment is written as, pure (no database): insertDeployment writes it, and the
+ * engine's test world (steps/testing.ts) keeps it as toDeployment reads it back.
+ */
+export function newDeploymentRow(d: NewDeployment, t: string, pid: number | null): Row {
+  return {
+    id: d.id,
+    kind: d.kind,
+    status: d.status,
+    from_release: d.from,
+    to_release: d.to,
+    to_sha: d.toSha ?? null,
+    stacks: JSON.stringify(d.stacks ?? []),
+    actor: d.actor.name,
+    actor_kind: d.actor.kind,
+    via: d.actor.via ?? null,
+    force: d.force ? 1 : 0,
+    auto: d.auto ? 1 : 0,
+    created_at: t,
+    started_at: t,
+    finished_at: d.finished ? t : null,
+    error: null,
+    steps: JSON.stringify(d.steps ?? freshSteps()),
+    verification: null,
+    services: d.services ? JSON.stringify(d.services) : null,
+    rollback_of: d.rollbackOf ?? null,
+    rolled_back_by: null,
+    pid,
+    preview: null,
+  };
+}
+
+/** The columns insertDeployment writes; the others start NULL. */
+const INSERTED = [
+  "id",
+  "kind",
+  "status",
+  "from_release",
+  "to_release",
+  "to_sha",
+  "stacks",
+  "actor",
+  "actor_kind",
+  "via",
+  "force",
+  "auto",
+  "created_at",
+  "started_at",
+  "finished_at",
+  "steps",
+  "services",
+  "rollback_of",
+  "pid",
+] as const satisfies readonly (keyof Row)[];
+
 export function insertDeployment(d: NewDeployment): void {
-  const t = now();
+  const row = newDeploymentRow(d, now(), process.pid);
   db()
-    .prepare(
-      `INSERT INTO deployments (id, kind, status, from_release, to_release, to_sha, stacks, actor, actor_kind, via, force, auto,
-         created_at, started_at, finished_at, steps, services, rollback_of, pid)
-       VALUES (@id, @kind, @status, @from, @to, @toSha, @stacks, @actor, @actorKind, @via, @force, @auto,
-         @t, @t, @finishedAt, @steps, @services, @rollbackOf, @pid)`,
-    )
-    .run({
-      id: d.id,
-      kind: d.kind,
-      status: d.status,
-      from: d.from,
-      to: d.to,
-      toSha: d.toSha ?? null,
-      stacks: JSON.stringify(d.stacks ?? []),
-      actor: d.actor.name,
-      actorKind: d.actor.kind,
-      via: d.actor.via ?? null,
-      force: d.force ? 1 : 0,
-      auto: d.auto ? 1 : 0,
-      t,
-      finishedAt: d.finished ? t : null,
-      steps: JSON.stringify(d.steps ?? freshSteps()),
-      services: d.services ? JSON.stringify(d.services) : null,
-      rollbackOf: d.rollbackOf ?? null,
-      pid: process.pid,
-    });
+    .prepare(`INSERT INTO deployments (${INSERTED.join(", ")}) VALUES (${INSERTED.map((c) => `@${c}`).join(", ")})`)
+    .run(Object.fromEntries(INSERTED.map((c) => [c, row[c]])));
 }
 
 export interface DeploymentPatch {

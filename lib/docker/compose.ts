@@ -1,5 +1,4 @@
 import "server-only";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
@@ -7,6 +6,7 @@ import { config, LOCAL_HOST } from "../config";
 import { AppError } from "../errors";
 import { singleton } from "../singleton";
 import { stackName } from "../domain";
+import { runError, runProcess } from "./cli-run";
 import { composeEnvFor } from "./hosts";
 import { resolveComposeFiles, serviceEnabled, type ComposeFileSet, type ComposeMajor } from "./compose-files";
 
@@ -47,48 +47,6 @@ export interface ComposeResult {
   stderr: string;
 }
 
-const MAX_CAPTURE = 4 * 1024 * 1024;
-
-function run(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; signal?: AbortSignal; onLine?: ComposeOptions["onLine"] }) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; killed: "timeout" | "abort" | null; spawnError?: Error }>((resolve) => {
-    let stdout = "";
-    let stderr = "";
-    let killed: "timeout" | "abort" | null = null;
-    const child = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
-    const partial = { stdout: "", stderr: "" };
-    const feed = (stream: "stdout" | "stderr", d: Buffer) => {
-      const s = d.toString("utf8");
-      if (stream === "stdout") {
-        if (stdout.length < MAX_CAPTURE) stdout += s;
-      } else if (stderr.length < MAX_CAPTURE) stderr += s;
-      if (!opts.onLine) return;
-      const text = partial[stream] + s;
-      const lines = text.split(/\r?\n|\r/);
-      partial[stream] = lines.pop() ?? "";
-      for (const l of lines) if (l.trim()) opts.onLine(l, stream);
-    };
-    child.stdout.on("data", (d: Buffer) => feed("stdout", d));
-    child.stderr.on("data", (d: Buffer) => feed("stderr", d));
-    const kill = (why: "timeout" | "abort") => {
-      killed = why;
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-    };
-    const timer = setTimeout(() => kill("timeout"), opts.timeoutMs ?? 600_000);
-    const onAbort = () => kill("abort");
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener("abort", onAbort, { once: true });
-    let spawnError: Error | undefined;
-    child.on("error", (e) => (spawnError = e));
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      for (const s of ["stdout", "stderr"] as const) if (partial[s].trim() && opts.onLine) opts.onLine(partial[s], s);
-      resolve({ code, stdout, stderr, killed, spawnError });
-    });
-  });
-}
-
 /** The environment of every Compose process: minimal, so the server's own variables never leak into interpolation. */
 export function composeEnv(extra: Record<string, string> = {}, host: string = LOCAL_HOST): NodeJS.ProcessEnv {
   const env: Record<string, string> = { COMPOSE_INTERACTIVE_NO_CLI: "1", LC_ALL: "C.UTF-8" };
@@ -97,7 +55,7 @@ export function composeEnv(extra: Record<string, string> = {}, host: string = LO
 }
 
 async function probe(argv: string[]): Promise<ComposeCommand | null> {
-  const r = await run([...argv, "version", "--short"], { env: composeEnv(), timeoutMs: 15_000 });
+  const r = await runProcess([...argv, "version", "--short"], { env: composeEnv(), timeoutMs: 15_000 });
   if (r.spawnError || r.code !== 0) return null;
   const version = r.stdout.trim().replace(/^v/, "");
   if (!/^\d+\.\d+/.test(version)) return null;
@@ -167,27 +125,17 @@ export async function compose(stackDir: string, project: string, args: string[],
   if (opts.envFile) argv.push("--env-file", opts.envFile);
   argv.push("--ansi", "never", ...args);
   const host = opts.host ?? LOCAL_HOST;
-  const r = await run(argv, { cwd: stackDir, env: composeEnv(opts.env, host), timeoutMs: opts.timeoutMs, signal: opts.signal, onLine: opts.onLine });
+  const r = await runProcess(argv, { cwd: stackDir, env: composeEnv(opts.env, host), timeoutMs: opts.timeoutMs, signal: opts.signal, onLine: opts.onLine });
   const what = `${cmd.argv.join(" ")} ${args
     .filter((a) => !a.startsWith("-"))
     .slice(0, 2)
     .join(" ")} (${project}${host === LOCAL_HOST ? "" : ` on host ${host}`})`;
-  if (r.spawnError) throw new AppError("dependency_down", `${what}: ${r.spawnError.message}`, undefined, { cause: r.spawnError });
-  if (r.killed === "timeout") throw new AppError("timeout", `${what} did not finish in ${Math.round((opts.timeoutMs ?? 600_000) / 1000)} s and was stopped.`);
-  if (r.killed === "abort") throw new AppError("upstream_error", `${what} was cancelled.`);
-  if (r.code !== 0) {
-    const tail = r.stderr
-      .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .slice(-3)
-      .join(" / ");
-    const hint =
-      cmd.major === 1 && /'include' does not match/.test(r.stderr)
-        ? " (`include:` needs Compose v2; this machine runs v1: install the Compose plugin or inline the included files)"
-        : "";
-    throw new AppError("upstream_error", `${what} failed (exit ${r.code}): ${tail || "no output"}${hint}`, { exitCode: r.code });
-  }
+  const hint =
+    cmd.major === 1 && /'include' does not match/.test(r.stderr)
+      ? " (`include:` needs Compose v2; this machine runs v1: install the Compose plugin or inline the included files)"
+      : "";
+  const err = runError(r, what, { timeoutMs: opts.timeoutMs, exitHint: hint });
+  if (err) throw err;
   return { stdout: r.stdout, stderr: r.stderr };
 }
 

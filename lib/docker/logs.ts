@@ -117,6 +117,57 @@ async function openLogStream(id: string, opts: { follow: boolean; tail?: number 
   }
 }
 
+/**
+ * Read a (non-follow) log stream to its end, each line to onLine (stdout and stderr told apart
+ * unless `tty`, error lines flagged by LOG_ERROR_PATTERNS). Past `maxBytes` the stream is closed
+ * and the result is true (truncated). An error after `signal` aborted ends the read quietly;
+ * any other rejects as it came (the caller words it with dockerError).
+ */
+export async function readLog(stream: Readable, tty: boolean, onLine: (l: LogLine) => void, maxBytes: number, signal?: AbortSignal): Promise<boolean> {
+  const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), onLine);
+  let bytes = 0;
+  let truncated = false;
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (d: Buffer) => {
+      bytes += d.length;
+      if (bytes > maxBytes) {
+        truncated = true;
+        stream.destroy();
+        return resolve();
+      }
+      demux.push(d);
+    });
+    stream.on("end", () => resolve());
+    stream.on("close", () => resolve());
+    stream.on("error", (e) => (signal?.aborted ? resolve() : reject(e)));
+  });
+  demux.end();
+  return truncated;
+}
+
+/** readLog keeping only the last `tail` lines (memory stays bounded by the tail, not the log). */
+export async function readTail(
+  stream: Readable,
+  tty: boolean,
+  tail: number,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<{ lines: LogLine[]; truncated: boolean }> {
+  const lines: LogLine[] = [];
+  const truncated = await readLog(
+    stream,
+    tty,
+    (l) => {
+      lines.push(l);
+      if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
+    },
+    maxBytes,
+    signal,
+  );
+  while (lines.length > tail) lines.shift();
+  return { lines, truncated };
+}
+
 export interface LogTail {
   containerId: string;
   lines: LogLine[];
@@ -130,30 +181,9 @@ export async function containerLogs(id: string, q: LogQuery = {}): Promise<LogTa
   const tail = Math.max(1, Math.min(MAX_TAIL, Math.floor(q.tail ?? 200)));
   const since = sinceSeconds(q.since);
   const { stream, tty, id: full } = await openLogStream(id, { follow: false, tail, since, signal: q.signal, host: q.host });
-  const lines: LogLine[] = [];
-  let bytes = 0;
-  let truncated = false;
-  const isError = errorMatcher(config().LOG_ERROR_PATTERNS);
-  const demux = new LogDemuxer(!tty, isError, (l) => {
-    lines.push(l);
-    if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
+  const { lines, truncated } = await readTail(stream, tty, tail, MAX_TAIL_BYTES, q.signal).catch((e) => {
+    throw dockerError(e, `Logs of ${id.slice(0, 12)}`, q.host);
   });
-  await new Promise<void>((resolve, reject) => {
-    stream.on("data", (d: Buffer) => {
-      bytes += d.length;
-      if (bytes > MAX_TAIL_BYTES) {
-        truncated = true;
-        stream.destroy();
-        return resolve();
-      }
-      demux.push(d);
-    });
-    stream.on("end", () => resolve());
-    stream.on("close", () => resolve());
-    stream.on("error", (e) => (q.signal?.aborted ? resolve() : reject(dockerError(e, `Logs of ${id.slice(0, 12)}`, q.host))));
-  });
-  demux.end();
-  while (lines.length > tail) lines.shift();
   return { containerId: full, lines, errorCount: lines.filter((l) => l.error).length, truncated };
 }
 

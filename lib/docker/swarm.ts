@@ -1,17 +1,17 @@
 import "server-only";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { config } from "../config";
 import { AppError } from "../errors";
 import { stackName } from "../domain";
 import { singleton } from "../singleton";
+import { runError, runProcess } from "./cli-run";
 import { dockerError } from "./client";
 import { composeConfig, composeEnv, type ComposeOptions } from "./compose";
 import { listContainers } from "./containers";
 import { dockerFor, LOCAL_HOST } from "./hosts";
-import { errorMatcher, LogDemuxer, type LogLine } from "./log-parse";
+import type { LogLine } from "./log-parse";
+import { readLog, readTail } from "./logs";
 import {
   decideMode,
   stackFileFrom,
@@ -161,60 +161,23 @@ export interface CliOptions {
 }
 
 /** Run `docker <args>` against the host (never a shell); a non-zero exit throws upstream_error with the last stderr lines. */
-export function dockerCli(args: string[], opts: CliOptions = {}): Promise<{ stdout: string; stderr: string }> {
+export async function dockerCli(args: string[], opts: CliOptions = {}): Promise<{ stdout: string; stderr: string }> {
   const host = opts.host ?? LOCAL_HOST;
   const what = `docker ${args
     .filter((a) => !a.startsWith("-"))
     .slice(0, 2)
     .join(" ")}${host === LOCAL_HOST ? "" : ` on host ${host}`}`;
-  const timeoutMs = opts.timeoutMs ?? 600_000;
-  return new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    let killed: "timeout" | "abort" | null = null;
-    const child = spawn("docker", args, { cwd: opts.cwd, env: composeEnv({}, host), stdio: ["ignore", "pipe", "pipe"] });
-    const partial = { stdout: "", stderr: "" };
-    const feed = (stream: "stdout" | "stderr", d: Buffer) => {
-      const s = d.toString("utf8");
-      if (stream === "stdout") stdout = (stdout + s).slice(-1_000_000);
-      else stderr = (stderr + s).slice(-1_000_000);
-      const lines = (partial[stream] + s).split(/\r?\n|\r/);
-      partial[stream] = lines.pop() ?? "";
-      for (const l of lines) if (l.trim()) opts.onLine?.(l, stream);
-    };
-    child.stdout.on("data", (d: Buffer) => feed("stdout", d));
-    child.stderr.on("data", (d: Buffer) => feed("stderr", d));
-    const kill = (why: "timeout" | "abort") => {
-      killed = why;
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-    };
-    const timer = setTimeout(() => kill("timeout"), timeoutMs);
-    const onAbort = () => kill("abort");
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener("abort", onAbort, { once: true });
-    let spawnError: Error | undefined;
-    child.on("error", (e) => (spawnError = e));
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      for (const s of ["stdout", "stderr"] as const) if (partial[s].trim()) opts.onLine?.(partial[s], s);
-      if (spawnError)
-        return reject(new AppError("dependency_down", `${what}: ${spawnError.message} (is the docker CLI installed?)`, undefined, { cause: spawnError }));
-      if (killed === "timeout") return reject(new AppError("timeout", `${what} did not finish in ${Math.round(timeoutMs / 1000)} s and was stopped.`));
-      if (killed === "abort") return reject(new AppError("upstream_error", `${what} was cancelled.`));
-      if (code !== 0) {
-        const tail = stderr
-          .split("\n")
-          .map((l) => l.trim())
-          .filter(Boolean)
-          .slice(-3)
-          .join(" / ");
-        return reject(new AppError("upstream_error", `${what} failed (exit ${code}): ${tail || "no output"}`, { exitCode: code }));
-      }
-      resolve({ stdout, stderr });
-    });
+  const r = await runProcess(["docker", ...args], {
+    cwd: opts.cwd,
+    env: composeEnv({}, host),
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    onLine: opts.onLine,
+    capture: { max: 1_000_000, keep: "last" },
   });
+  const err = runError(r, what, { timeoutMs: opts.timeoutMs, spawnHint: " (is the docker CLI installed?)" });
+  if (err) throw err;
+  return { stdout: r.stdout, stderr: r.stderr };
 }
 
 /**
@@ -277,28 +240,6 @@ async function openServiceLogs(service: string, host: string, opts: { tail?: num
   }
 }
 
-async function readLog(stream: Readable, tty: boolean, onLine: (l: LogLine) => void, maxBytes: number, signal?: AbortSignal): Promise<boolean> {
-  const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), onLine);
-  let bytes = 0;
-  let truncated = false;
-  await new Promise<void>((resolve, reject) => {
-    stream.on("data", (d: Buffer) => {
-      bytes += d.length;
-      if (bytes > maxBytes) {
-        truncated = true;
-        stream.destroy();
-        return resolve();
-      }
-      demux.push(d);
-    });
-    stream.on("end", () => resolve());
-    stream.on("close", () => resolve());
-    stream.on("error", (e) => (signal?.aborted ? resolve() : reject(e)));
-  });
-  demux.end();
-  return truncated;
-}
-
 /** The last lines of a service's log (every task, on every node), as container logs are read. */
 export async function serviceLogs(
   service: string,
@@ -311,20 +252,9 @@ export async function serviceLogs(
     since: opts.since ? Math.floor(opts.since.getTime() / 1000) : undefined,
     signal: opts.signal,
   });
-  const lines: LogLine[] = [];
-  const truncated = await readLog(
-    stream,
-    tty,
-    (l) => {
-      lines.push(l);
-      if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
-    },
-    8 * 1024 * 1024,
-    opts.signal,
-  ).catch((e) => {
+  const { lines, truncated } = await readTail(stream, tty, tail, 8 * 1024 * 1024, opts.signal).catch((e) => {
     throw dockerError(e, `Logs of service ${service}`, host);
   });
-  while (lines.length > tail) lines.shift();
   return { serviceId: id, lines, errorCount: lines.filter((l) => l.error).length, truncated };
 }
 

@@ -6,8 +6,8 @@ import type { StackFiles } from "../../git/read";
 import type { Sha, StackName } from "../../git/refs";
 import type { ChangePlan } from "../plan-changes";
 import type { Tree } from "../stack-diff";
-import type { DeploymentPatch, NewDeployment } from "../store";
-import { STEP_NAMES, type Deployment, type LogLine, type ServiceImage } from "../types";
+import { newDeploymentRow, toDeployment, type DeploymentPatch, type NewDeployment } from "../store";
+import type { Deployment, LogLine, ServiceImage } from "../types";
 import type { EngineConfig, EngineDeps, StackRef } from "./types";
 
 export interface FakeLog {
@@ -86,31 +86,8 @@ export class FakeWorld {
   }
 
   insert(d: NewDeployment): Deployment {
-    const t = new Date().toISOString();
-    const row: Deployment = {
-      id: d.id,
-      kind: d.kind,
-      status: d.status,
-      from: d.from,
-      to: d.to,
-      toSha: d.toSha ?? null,
-      stacks: d.stacks ?? [],
-      actor: d.actor,
-      force: !!d.force,
-      auto: !!d.auto,
-      createdAt: t,
-      startedAt: t,
-      finishedAt: d.finished ? t : null,
-      durationMs: null,
-      error: null,
-      steps: d.steps ?? STEP_NAMES.map((name) => ({ name, status: "pending" })),
-      verification: null,
-      services: d.services ?? null,
-      rollbackOf: d.rollbackOf ?? null,
-      rolledBackBy: null,
-      preview: null,
-      url: `/deployments/${d.id}`,
-    };
+    // The row the real store would write, read back as the real store reads it.
+    const row = toDeployment(newDeploymentRow(d, new Date().toISOString(), null));
     this.rows.set(d.id, row);
     return row;
   }
