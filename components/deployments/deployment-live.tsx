@@ -114,7 +114,10 @@ export function DeploymentLive({ initial, initialLogs }: { initial: Deployment; 
         </dl>
         {d.steps.length ? <StepsBar steps={d.steps} /> : null}
         {d.stacks.length ? (
-          <p className="mt-3 text-sm">Stacks: {d.stacks.map((s) => `${s.stack} (${s.change}${s.host ? ` on ${s.host}` : ""})`).join(", ")}</p>
+          <p className="mt-3 text-sm">
+            Stacks:{" "}
+            {d.stacks.map((s) => `${s.stack} (${s.change}${s.host ? ` on ${s.host}` : ""}${s.movedFrom ? `, moved from ${s.movedFrom}` : ""})`).join(", ")}
+          </p>
         ) : null}
         {d.error ? (
           <p role="alert" className="mt-3 rounded-lg bg-red-50 p-2 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">

@@ -9,6 +9,7 @@ import { toneClass, type Tone } from "@/components/ui/status-badge";
 import { describeImageChange } from "@/lib/deploy/plan";
 import type { PreviewAction, PreviewService, PreviewStack } from "@/lib/deploy/preview-types";
 import { deploymentPreviewQuery, type PreviewTarget } from "@/lib/queries/preview";
+import { HostChip } from "../stacks/host-chip";
 
 // One palette, never colour alone: each action has an icon and a word.
 const ACTION: Record<PreviewAction, { tone: Tone; icon: string }> = {
@@ -60,14 +61,18 @@ function ServiceRow({ s }: { s: PreviewService }) {
 
 function StackBlock({ st }: { st: PreviewStack }) {
   return (
-    <li data-stack={st.stack} data-change={st.change} className="rounded-lg border border-slate-200 p-2 dark:border-slate-700">
+    <li data-stack={st.stack} data-change={st.change} data-host={st.host} className="rounded-lg border border-slate-200 p-2 dark:border-slate-700">
       <p className="flex flex-wrap items-baseline gap-x-2">
         <span className="font-mono font-semibold [overflow-wrap:anywhere]">{st.stack}</span>
-        <span className="text-xs text-slate-700 dark:text-slate-300">{CHANGE[st.change]}</span>
+        <HostChip host={st.host} />
+        <span className="text-xs text-slate-700 dark:text-slate-300">
+          {st.movedTo ? `moves to host ${st.movedTo}: taken down here once ${st.movedTo} is verified` : CHANGE[st.change]}
+        </span>
       </p>
       {st.error ? (
         <p className={`mt-1 rounded px-2 py-1 text-xs ring-1 ring-inset ${toneClass.bad}`}>
-          <span aria-hidden="true">✕ </span>Compose refused this stack&apos;s files: {st.error}
+          <span aria-hidden="true">✕ </span>
+          {/^host \S+ unreachable/.test(st.error) ? `Docker ${st.error}` : `Compose refused this stack's files: ${st.error}`}
         </p>
       ) : null}
       {st.services.length ? (
@@ -111,7 +116,7 @@ export function DeploymentPreviewPanel({ target }: { target: PreviewTarget }) {
       {touched.length ? (
         <ul className="flex flex-col gap-2" aria-label="Stacks that change">
           {touched.map((st) => (
-            <StackBlock key={st.stack} st={st} />
+            <StackBlock key={`${st.stack}@${st.host ?? ""}`} st={st} />
           ))}
         </ul>
       ) : null}

@@ -18,6 +18,7 @@ import { composeUp } from "../docker/compose";
 import { invalidateContainers, listContainers } from "../docker/containers";
 import { checkDocker, invalidateStatus } from "../status";
 import { invalidateStacksReport, stacksReport } from "../stacks/report";
+import { previewDeployment } from "./preview";
 import { getDeployment, startDeployment } from "./start";
 import { logsOf } from "./store";
 import { waitFinished } from "./testing";
@@ -46,6 +47,12 @@ beforeAll(async () => {
   release("v1.1.0", "oresi-test/web:1.1.0", "oresi-test/api:1.1.0");
   release("v1.2.0", "oresi-test/web:1.0.0", "oresi-test/web:2.0.0-broken");
   release("v1.3.0", "oresi-test/api:1.1.0", "oresi-test/web:1.0.0");
+  // v1.4.0: far moves from h2 to local (x-oresi.host removed), same image as v1.1.0; near as in v1.1.0.
+  repo.commit(
+    { [`${near}/docker-compose.yml`]: composeFile("oresi-test/web:1.1.0"), [`${farStack}/docker-compose.yml`]: composeFile("oresi-test/api:1.1.0") },
+    "release v1.4.0",
+  );
+  repo.tag("v1.4.0");
   const hostsFile = path.join(makeTempDir("hosts"), "hosts.yml");
   fs.writeFileSync(hostsFile, `hosts:\n  h2: { url: "${h2}" }\norder: [local, h2]\n`);
   repo.git("checkout", "-q", "--detach", "v1.0.0");
@@ -130,6 +137,50 @@ describe("a release across two Docker hosts (real engines)", () => {
     expect(lines.some((l) => l.startsWith("[local] Host local (1 of 2)"))).toBe(true);
     expect(lines.some((l) => l.startsWith("[h2] Host h2 (2 of 2)"))).toBe(true);
   }, 240_000);
+
+  it("a stack that moves to another host runs there first, then is taken down on the old one; the rollback moves it back", async () => {
+    const far = repo.stack("far");
+    const near = repo.stack("near");
+    // The preview says it: created on local, removed on h2; near is not touched.
+    const pv = await previewDeployment({ kind: "rollout", to: "v1.4.0" });
+    expect(pv.stacks.filter((s) => s.stack === far).map((s) => [s.host, s.change, s.movedTo ?? null, s.services.map((x) => x.action)])).toEqual([
+      ["local", "changed", null, ["created"]],
+      ["h2", "removed", "local", ["removed"]],
+    ]);
+    expect(pv.stacks.find((s) => s.stack === near)?.change).toBe("unchanged");
+    const r = await startDeployment({ kind: "rollout", to: "v1.4.0" }, operator);
+    const d = await waitFinished(r.id, 180_000);
+    expect(d.status, d.error ?? "").toBe("succeeded");
+    expect(d.stacks).toEqual([{ stack: far, change: "changed", host: "local", movedFrom: "h2" }]);
+    expect(await images("local", far)).toEqual(["oresi-test/api:1.1.0"]);
+    expect(await images("h2", far)).toEqual([]);
+    expect(dockerOn(h2, "ps", "-a", "-q", "--filter", `label=com.docker.compose.project=${far}`)).toBe("");
+    expect(await images("local", near)).toEqual(["oresi-test/web:1.1.0"]);
+    // Up and verified on local before anything stops on h2.
+    const lines = logsOf(r.id).map((l) => l.line);
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/^\[local\] ✓ .*far\/app \[container\]/)).toBeGreaterThan(-1);
+    expect(at(/^\[h2\] .*far: moved to host local in v1\.4\.0, verified there; compose down here/)).toBeGreaterThan(
+      at(/^\[local\] ✓ .*far\/app \[container\]/),
+    );
+    expect(getDeployment(r.id).preview?.outcome).toEqual({ matched: true, mismatches: [] });
+    expect(d.services!.filter((s) => s.stack === far).map((s) => s.image)).toEqual(["oresi-test/api:1.1.0"]);
+    // By hand on local in the folder: nothing to recreate.
+    const label = () =>
+      execFileSync("docker", ["ps", "--filter", `label=com.docker.compose.project=${far}`, "--format", '{{.ID}} {{.Label "com.docker.compose.config-hash"}}'], {
+        encoding: "utf8",
+      });
+    const before = label();
+    execFileSync("docker-compose", ["-p", far, "up", "-d"], { cwd: path.join(repo.dir, far), stdio: "ignore" });
+    expect(label()).toBe(before);
+    // One click back: on h2 again, gone from local.
+    const b = await startDeployment({ kind: "rollback" }, operator);
+    const bd = await waitFinished(b.id, 180_000);
+    expect(bd.status, bd.error ?? "").toBe("succeeded");
+    expect(bd.stacks).toEqual([{ stack: far, change: "changed", host: "h2", movedFrom: "local" }]);
+    expect(await images("h2", far)).toEqual(["oresi-test/api:1.1.0"]);
+    expect(await images("local", far)).toEqual([]);
+  }, 300_000);
 
   it("the second engine stopped mid-way: the deployment fails, host local is rolled back, the status says h2 is down", async () => {
     const r = await startDeployment({ kind: "rollout", to: "v1.3.0" }, operator);

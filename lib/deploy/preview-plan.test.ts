@@ -114,4 +114,38 @@ describe("rollout preview decisions", () => {
       mismatches: ["web/app: previewed recreated, was untouched", "web/side: previewed untouched, was recreated"],
     });
   });
+
+  it("compares a stack that moves host by host: created on the new one, removed from the old one", () => {
+    const preview = {
+      stacks: [
+        {
+          stack: "web",
+          change: "changed" as const,
+          host: "local",
+          services: [{ service: "app", action: "created" as const, reasons: [], from: null, to: "a" }],
+        },
+        {
+          stack: "web",
+          change: "removed" as const,
+          host: "nas",
+          movedTo: "local",
+          services: [{ service: "app", action: "removed" as const, reasons: [], from: "a", to: null }],
+        },
+      ],
+    };
+    const t = Date.parse("2026-12-01T10:00:00Z");
+    const fresh = "2026-12-01T10:00:01.000Z";
+    expect(comparePreview(preview, [{ stack: "web", service: "app", created: fresh, host: "local" }], t)).toEqual({ matched: true, mismatches: [] });
+    // still running on the old host: not what the preview said
+    expect(
+      comparePreview(
+        preview,
+        [
+          { stack: "web", service: "app", created: fresh, host: "local" },
+          { stack: "web", service: "app", created: "2026-12-01T09:00:00.000Z", host: "nas" },
+        ],
+        t,
+      ),
+    ).toEqual({ matched: false, mismatches: ["web/app: previewed removed, was untouched"] });
+  });
 });

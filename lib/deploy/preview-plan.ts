@@ -137,6 +137,8 @@ export function summarizePreview(stacks: PreviewStack[]): Pick<DeploymentPreview
 export interface ObservedContainer {
   stack: string;
   service: string;
+  /** Its Docker host (compared only with preview entries that name one). */
+  host?: string;
   /** When the container was created (ISO). */
   created: string;
 }
@@ -150,7 +152,7 @@ export function comparePreview(preview: Pick<DeploymentPreview, "stacks">, obser
   for (const st of preview.stacks) {
     if (st.change === "unchanged" || st.error) continue;
     for (const s of st.services) {
-      const cs = observed.filter((c) => c.stack === st.stack && c.service === s.service);
+      const cs = observed.filter((c) => c.stack === st.stack && c.service === s.service && (!st.host || !c.host || c.host === st.host));
       // Docker stamps creation in whole seconds: a second of slack.
       const fresh = cs.some((c) => new Date(c.created).getTime() >= upStartedMs - 1000);
       const seen: PreviewAction | "missing" = !cs.length

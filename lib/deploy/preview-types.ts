@@ -20,6 +20,10 @@ export interface PreviewStack {
   services: PreviewService[];
   /** Compose refused the stack's files at the target: pre-flight will fail. */
   error?: string;
+  /** With several hosts: the host these services are on (a stack that moves has two entries, one per host). */
+  host?: string;
+  /** The entry of a stack leaving this host: it moves to `movedTo` (x-oresi.host changed), and its containers here are removed. */
+  movedTo?: string;
 }
 
 export interface DeploymentPreview {

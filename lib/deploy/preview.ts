@@ -33,6 +33,16 @@ const running = (cs: ContainerInfo[], stack: string, host: string): RunningConta
 /** The host a stack's compose text names (x-oresi.host; `local` when unset or not configured: pre-flight says so). */
 const hostIn = (composeText: string) => knownHostOfStack(parseXOresi(composeText).settings) ?? LOCAL_HOST;
 
+/** The hosts a stack ran on in the commits the plan compares against (x-oresi.host in each; a stack that moves has another). */
+export async function hostsBefore(plan: ChangePlan, sha: Sha, stack: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const t of plan.trees.values()) {
+    const files = t.sha === sha ? null : t.stacks.find((s) => s.name === stack);
+    if (files) out.add(hostIn((await desiredConfig(t.sha, files).catch(() => null))?.composeText ?? ""));
+  }
+  return out;
+}
+
 /** The preview for a plan the engine made (also called by the engine at its plan step). */
 export async function previewPlan(kind: DeploymentPreview["kind"], from: string | null, to: string, sha: Sha, plan: ChangePlan): Promise<DeploymentPreview> {
   // Each host's containers; a host that does not answer makes only its stacks' preview an error.
@@ -79,11 +89,25 @@ export async function previewPlan(kind: DeploymentPreview["kind"], from: string 
       const r = await planPins(ch.stack, plan.exact, new Map(cfg.services.map((s) => [s.name, s.image])), host);
       for (const p of r.pins) pinned.set(p.service, p.pinned);
     }
+    const several = lists.length > 1;
     stacks.push({
       stack: ch.stack,
       change: ch.change,
       services: classifyStack({ target: want.services, targetDefinitions: cfg.definitions, base: sides, running: here, pinned }),
+      ...(several ? { host } : {}),
     });
+    // A stack whose x-oresi.host changed moves: its containers on the host it leaves are removed.
+    if (several && ch.change === "changed")
+      for (const was of await hostsBefore(plan, sha, ch.stack))
+        if (was !== host)
+          stacks.push({
+            stack: ch.stack,
+            change: "removed",
+            host: was,
+            movedTo: host,
+            services: allServices(running(containers, ch.stack, was), "removed"),
+            ...(down.has(was) ? { error: `host ${was} unreachable (${down.get(was)})` } : {}),
+          });
   }
   for (const s of plan.target.stacks) {
     if (plan.changes.some((c) => c.stack === s.name)) continue;

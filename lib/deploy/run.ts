@@ -151,7 +151,7 @@ export async function runOnce(id: string, opts: RunOptions, deps: EngineDeps): P
         "dependency_down",
         `Only part of it was done: ${r.unreachable.map((u) => `host ${u.host} unreachable, ${u.stacks.join(", ")} left as ${u.stacks.length === 1 ? "it is" : "they are"} (${u.reason})`).join("; ")}. Bring the host back and roll back again.`,
       );
-    const services = await captureStep(deps, { plan, stacks });
+    const services = await captureStep(deps, { plan, stacks: stacks.filter((s) => !s.movedTo) });
 
     ctx.log(`Succeeded: ${r.to} runs verified (${verification.summary}).`);
     const done = finish(deps, id, { status: "succeeded", services, finished: true });

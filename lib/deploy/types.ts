@@ -50,6 +50,8 @@ export interface StackChange {
   change: "added" | "removed" | "changed";
   /** The Docker host it runs on (set by the pre-flight; absent in records from before several hosts). */
   host?: string;
+  /** The host it ran on before, when the release moves it (x-oresi.host changed): taken down there once `host` is verified. */
+  movedFrom?: string;
 }
 
 export interface VerificationRow {

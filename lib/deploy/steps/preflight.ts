@@ -55,6 +55,8 @@ export const preflightStep: StepDef<{ sha: Sha; plan: ChangePlan; work: string }
       return true;
     };
     const hostsOf = new Map<string, string>();
+    const movedFrom = new Map<string, string>();
+    const leaving: PreparedStack[] = [];
     for (const ch of plan.changes) {
       if (ch.change === "removed") {
         const from = [...plan.trees.values()].find((t) => t.stacks.some((s) => s.name === ch.stack))!;
@@ -114,9 +116,33 @@ export const preflightStep: StepDef<{ sha: Sha; plan: ChangePlan; work: string }
         if (problem) problems.push(problem);
       }
       out.push({ name: ch.stack, host, change: ch.change, dir: path.join(deps.config().stacksDir, ch.stack), services, settings: x.settings, overrides });
+      // x-oresi.host changed: the stack moves. Its containers on the host it leaves are taken down (with the files
+      // they were started from) once the new host is verified, as by hand: `up -d` there, then `down` here.
+      if (known.length > 1 && ch.change === "changed")
+        for (const from of plan.trees.values()) {
+          const old = from.sha === sha ? undefined : from.stacks.find((s) => s.name === ch.stack);
+          if (!old) continue;
+          const before = await deps.plan.composeConfig(from.sha, old).catch(() => null);
+          const settings = parseXOresi(before?.composeText ?? "").settings;
+          const was = settings.host ?? "local";
+          if (was === host || !known.includes(was) || leaving.some((l) => l.name === ch.stack && l.host === was)) continue;
+          movedFrom.set(ch.stack, was);
+          if (await unreachable(was, ch.stack)) continue;
+          const dir = await deps.git.exportStack(from.sha, old, path.join(work, "moved", was));
+          leaving.push({ name: ch.stack, host: was, change: "removed", movedTo: host, dir, services: [], settings, overrides: [] });
+          r.log(`${ch.stack}: moves from host ${was} to host ${host}; compose down on ${was} once ${host} is verified.`);
+        }
     }
+    out.push(...leaving);
     // The record lists each stack change's host.
-    if (known.length > 1) deps.store.update(r.id, { stacks: plan.changes.map((c) => (hostsOf.has(c.stack) ? { ...c, host: hostsOf.get(c.stack) } : c)) });
+    if (known.length > 1)
+      deps.store.update(r.id, {
+        stacks: plan.changes.map((c) => ({
+          ...c,
+          ...(hostsOf.has(c.stack) ? { host: hostsOf.get(c.stack) } : {}),
+          ...(movedFrom.has(c.stack) ? { movedFrom: movedFrom.get(c.stack) } : {}),
+        })),
+      });
     if (skipped.size) {
       r.unreachable = [...skipped].map(([host, s]) => ({ host, ...s }));
       for (const u of r.unreachable)

@@ -121,6 +121,8 @@ export interface PreparedStack extends StackRef {
   overrides: string[];
   /** A Swarm stack (./swarm.ts): `docker stack deploy` on its host instead of `compose up`. */
   swarm?: SwarmPrepared;
+  /** The stack moves to this host (change "removed" here, on the host it leaves): taken down after every host is verified. */
+  movedTo?: string;
 }
 
 /** One deployment's run, as the steps see it. */

@@ -19,7 +19,11 @@ export const upStep: StepDef<{ stacks: PreparedStack[]; host?: string; outcome?:
         await swarmDown(deps, r, { ...s, swarm: s.swarm });
         continue;
       }
-      r.log(`${tag(s)}${s.name}: removed in ${r.to}; compose down (volumes kept).`);
+      r.log(
+        s.movedTo
+          ? `${tag(s)}${s.name}: moved to host ${s.movedTo} in ${r.to}, verified there; compose down here (its volumes stay on this host).`
+          : `${tag(s)}${s.name}: removed in ${r.to}; compose down (volumes kept).`,
+      );
       await deps.compose.down(s, { onLine: (l) => r.log(`${tag(s)}${s.name} | ${l}`, "stdout"), signal: r.signal });
     }
     const ups = stacks.filter((x) => x.change !== "removed");
@@ -46,10 +50,10 @@ async function recordPreviewOutcome(deps: EngineDeps, r: Run, stacks: PreparedSt
   if (!pv) return;
   const names = new Set(stacks.map((x) => x.name));
   const hosts = [...new Set(stacks.map((s) => s.host ?? "local"))];
-  const observed = (await Promise.all(hosts.map((h) => deps.docker.containers(h))))
+  const observed = (await Promise.all(hosts.map(async (h) => (await deps.docker.containers(h)).map((c) => ({ ...c, host: h })))))
     .flat()
     .filter((c) => c.project && names.has(c.project) && c.service && !c.oneoff)
-    .map((c) => ({ stack: c.project!, service: c.service!, created: c.created }));
+    .map((c) => ({ stack: c.project!, service: c.service!, created: c.created, host: c.host }));
   // Swarm stacks have no Compose containers to compare with: the preview of theirs is advisory only.
   const swarm = new Set(stacks.filter((x) => x.swarm).map((x) => x.name));
   const outcome = comparePreview({ stacks: pv.stacks.filter((x) => !swarm.has(x.stack)) }, observed, upStartedMs);
