@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docker-up.sh: make sure a Docker engine answers on this machine (tests, demo, CI).
-#  * as root on Debian, installs what is missing: docker.io, docker-compose (v1),
-#    busybox-static (test images), docker-registry (a real local registry);
+#  * as root on Debian, installs what is missing: docker.io, docker-compose (v1) with
+#    python3-paramiko (its ssh:// support), busybox-static (test images), docker-registry;
 #  * starts dockerd in the background when no engine answers `docker info`;
 #  * reuses an engine that answers and never stops one. Idempotent, and safe to
 #    run twice at once (flock).
@@ -33,6 +33,16 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 command -v docker >/dev/null 2>&1 || missing+=(docker.io)
 command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1 || missing+=(docker-compose)
 command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+# Compose v1 (python) reaches ssh:// engines only with paramiko importable, even through the ssh client.
+# (Its own interpreter, from its #! line: another python3 may come first on PATH.)
+if ! docker compose version >/dev/null 2>&1; then
+  py=/usr/bin/python3
+  if command -v docker-compose >/dev/null 2>&1; then
+    read -r shebang <"$(command -v docker-compose)" || true
+    [[ $shebang =~ ^#![[:space:]]*(/[^[:space:]]*python[0-9.]*) ]] && py=${BASH_REMATCH[1]}
+  fi
+  [[ -x $py ]] && "$py" -c 'import paramiko' >/dev/null 2>&1 || missing+=(python3-paramiko)
+fi
 dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed' || missing+=(busybox-static)
 if ((${#missing[@]})); then
   if [[ ${DOCKER_UP_SKIP_APT:-0} == 1 ]] || ! command -v apt-get >/dev/null 2>&1; then

@@ -5,6 +5,7 @@ import { AppError } from "../errors";
 import { redact } from "../redact";
 import { singleton } from "../singleton";
 import { docker, dockerError, dockerOptions, settingNames } from "./client";
+import { sshCliEnv } from "./ssh-cli";
 
 // Several Docker hosts. `local` is always the engine of DOCKER_HOST (DOCKER_TLS_VERIFY,
 // DOCKER_CERT_PATH, DOCKER_SSH_KEY_FILE), exactly as with one host; DOCKER_HOSTS_FILE adds
@@ -66,8 +67,9 @@ export function dockerFor(host: string = LOCAL_HOST): Docker {
 }
 
 /**
- * The Docker part of the environment of a CLI process (Compose) talking to a host: DOCKER_HOST,
- * DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, and SSH_AUTH_SOCK (the CLI reaches ssh:// through ssh and its agent).
+ * The Docker part of the environment of a CLI process (Compose, the docker CLI) talking to a host:
+ * DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, SSH_AUTH_SOCK, and for an ssh:// host with a
+ * key file, a PATH whose `ssh` uses that key (./ssh-cli.ts: the CLIs reach ssh:// through ssh).
  */
 export function composeEnvFor(host: string = LOCAL_HOST): Record<string, string> {
   const h = hostConfig(host);
@@ -75,6 +77,7 @@ export function composeEnvFor(host: string = LOCAL_HOST): Record<string, string>
   if (h.tlsVerify) env.DOCKER_TLS_VERIFY = "1";
   if (h.certPath) env.DOCKER_CERT_PATH = h.certPath;
   if (process.env.SSH_AUTH_SOCK) env.SSH_AUTH_SOCK = process.env.SSH_AUTH_SOCK;
+  if (h.sshKeyFile && h.url.startsWith("ssh://")) Object.assign(env, sshCliEnv(h.sshKeyFile));
   return env;
 }
 

@@ -17,6 +17,8 @@ import { resetSingleton } from "../singleton";
 import { checkDocker } from "../status";
 import { docker } from "./client";
 import { invalidateContainers, listContainers } from "./containers";
+import { composeDown, composeUp } from "./compose";
+import { composeFile } from "@/e2e/fixtures/stacks-repo";
 
 const ENGINE = "/var/run/docker.sock";
 const user = os.userInfo().username;
@@ -298,6 +300,42 @@ describe("ssh:// (DOCKER_SSH_KEY_FILE, `docker system dial-stdio` on the remote)
     for (const m of [err.message, st.reason]) for (const s of [wrong, secret, `${user}@`]) expect(m).not.toContain(s);
     expect((sshd!.log.match(/Accepted publickey/g) ?? []).length).toBe(accepted);
   });
+
+  it("the Compose CLI reaches the ssh:// engine with the key file too (no agent), host key kept in HOME's known_hosts", async () => {
+    const key = path.join(root, "sshd", "id_ed25519");
+    const home = path.join(root, "home");
+    fs.mkdirSync(home, { recursive: true });
+    const savedHome = process.env.HOME;
+    process.env.HOME = home;
+    const project = "oresi-ssh-cli";
+    const dir = path.join(root, project);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "docker-compose.yml"), composeFile("oresi-test/web:1.0.0"));
+    const onSocket = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8", env: { ...process.env, DOCKER_HOST: `unix://${ENGINE}` } }).trim();
+    const fingerprint = execFileSync("ssh-keygen", ["-lf", `${key}.pub`], { encoding: "utf8" }).split(" ")[1];
+    try {
+      useEngine({ DOCKER_HOST: `ssh://${user}@127.0.0.1:${sshPort}`, DOCKER_SSH_KEY_FILE: key });
+      const accepted = (sshd!.log.match(/Accepted publickey/g) ?? []).length;
+      await composeUp(dir, project);
+      expect(onSocket("ps", "--filter", `label=com.docker.compose.project=${project}`, "--format", "{{.Image}}")).toBe("oresi-test/web:1.0.0");
+      // Through sshd, with that key: Compose ran `ssh … docker system dial-stdio` with the key file.
+      expect(
+        (
+          sshd!.log.match(
+            new RegExp(`Accepted publickey for ${user} from 127\\.0\\.0\\.1 port \\d+ ssh2: ED25519 ${fingerprint.replace(/[+/]/g, "\\$&")}`, "g"),
+          ) ?? []
+        ).length - accepted,
+        sshd!.log,
+      ).toBeGreaterThanOrEqual(1);
+      // (Debian's ssh_config hashes known_hosts: ask ssh-keygen, which finds hashed entries.)
+      expect(execFileSync("ssh-keygen", ["-F", `[127.0.0.1]:${sshPort}`, "-f", path.join(home, ".ssh", "known_hosts")], { encoding: "utf8" })).toMatch(/found/);
+      await composeDown(dir, project);
+      expect(onSocket("ps", "-a", "-q", "--filter", `label=com.docker.compose.project=${project}`)).toBe("");
+    } finally {
+      process.env.HOME = savedHome;
+      execFileSync("docker-compose", ["-p", project, "down"], { cwd: dir, env: { ...process.env, DOCKER_HOST: `unix://${ENGINE}` }, stdio: "ignore" });
+    }
+  }, 120_000);
 
   it("a key file that cannot be read is a 503 naming DOCKER_SSH_KEY_FILE, not a crash", async () => {
     const missing = path.join(root, "sshd", "nope");
