@@ -1,6 +1,7 @@
 import { RelativeTime } from "@/components/ui/time";
 import type { SwarmServiceInfo } from "@/lib/stacks/types";
 import { ShortDigest } from "./badges";
+import { SwarmServiceLogs } from "./log-viewer";
 
 const TASK_TONE: Record<string, string> = {
   running: "text-emerald-800 dark:text-emerald-300",
@@ -8,7 +9,7 @@ const TASK_TONE: Record<string, string> = {
   rejected: "text-red-800 dark:text-red-300",
 };
 
-/** What a Swarm service runs: the spec's image and digest, replicas running/desired, the update, its latest tasks. */
+/** What a Swarm service runs: the spec's image and digest, replicas running/desired, the update, its latest tasks, and its log (the Logs button). */
 export function SwarmServiceRuns({ swarm }: { swarm: SwarmServiceInfo }) {
   const short = swarm.replicas.running < swarm.replicas.desired;
   return (
@@ -49,6 +50,7 @@ export function SwarmServiceRuns({ swarm }: { swarm: SwarmServiceInfo }) {
           </ul>
         </details>
       ) : null}
+      <SwarmServiceLogs fullName={swarm.fullName} />
     </div>
   );
 }

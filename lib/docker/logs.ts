@@ -72,7 +72,8 @@ export async function assertLogsReadable(ref: string, host: string = LOCAL_HOST)
 }
 
 export const MAX_TAIL = 5000;
-const MAX_TAIL_BYTES = 8 * 1024 * 1024;
+/** The most of a log one tail request reads. */
+export const MAX_TAIL_BYTES = 8 * 1024 * 1024;
 
 export interface LogQuery {
   tail?: number;
@@ -83,7 +84,8 @@ export interface LogQuery {
   host?: string;
 }
 
-function sinceSeconds(s: LogQuery["since"]): number | undefined {
+/** `since` as Docker takes it (unix seconds); a value that is no time is a bad_request saying what to send. */
+export function sinceSeconds(s: LogQuery["since"]): number | undefined {
   if (s === undefined || s === "") return undefined;
   const t = s instanceof Date ? s.getTime() / 1000 : typeof s === "number" ? s : new Date(s).getTime() / 1000;
   if (!Number.isFinite(t)) throw new AppError("bad_request", `since=${String(s).slice(0, 40)} is not a time: use an ISO time such as 2026-01-31T12:00:00Z.`);
@@ -145,27 +147,80 @@ export async function readLog(stream: Readable, tty: boolean, onLine: (l: LogLin
   return truncated;
 }
 
-/** readLog keeping only the last `tail` lines (memory stays bounded by the tail, not the log). */
-export async function readTail(
+/** The order of Docker's timestamps (RFC 3339 in UTC, nanoseconds with trailing zeros cut): the fraction padded to 9 digits. */
+function timeKey(ts: string | null): string {
+  if (!ts) return "";
+  return ts.replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?/, (_, sec: string, frac = "") => `${sec}.${frac.padEnd(9, "0").slice(0, 9)}`);
+}
+
+/** Lines in time order (stable: lines of one time keep the order they came in). */
+export function byTime<L extends LogLine>(lines: L[]): L[] {
+  return lines
+    .map((l, i) => ({ l, i, k: timeKey(l.ts) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    .map((x) => x.l);
+}
+
+/**
+ * readLog keeping only the last `tail` lines (memory stays bounded by the tail, not the log).
+ * `map` turns each line into the caller's kind; `ordered` keeps the last by time rather than by
+ * arrival (a service's log comes task after task, each task's lines in order).
+ */
+export async function readTail<L extends LogLine = LogLine>(
   stream: Readable,
   tty: boolean,
   tail: number,
   maxBytes: number,
   signal?: AbortSignal,
-): Promise<{ lines: LogLine[]; truncated: boolean }> {
-  const lines: LogLine[] = [];
+  opts: { map?: (l: LogLine) => L; ordered?: boolean } = {},
+): Promise<{ lines: L[]; truncated: boolean }> {
+  let lines: L[] = [];
+  const cut = () => {
+    if (opts.ordered) lines = byTime(lines);
+    if (lines.length > tail) lines.splice(0, lines.length - tail);
+  };
   const truncated = await readLog(
     stream,
     tty,
     (l) => {
-      lines.push(l);
-      if (lines.length > tail * 2) lines.splice(0, lines.length - tail);
+      lines.push(opts.map ? opts.map(l) : (l as L));
+      if (lines.length > tail * 2) cut();
     },
     maxBytes,
     signal,
   );
-  while (lines.length > tail) lines.shift();
+  cut();
   return { lines, truncated };
+}
+
+/** What follows a log: stop it, and pause/resume it so that a slow reader applies back-pressure to Docker. */
+export interface LogFollower {
+  stop(): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** Follow an open (follow=1) log stream: each line to onLine until it ends, fails, is stopped or `signal` aborts; then onEnd once. */
+export function followStream(
+  stream: Readable,
+  tty: boolean,
+  onLine: (l: LogLine) => void,
+  opts: { signal?: AbortSignal; onEnd?: (err?: Error) => void } = {},
+): LogFollower {
+  const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), onLine);
+  let ended = false;
+  const end = (err?: Error) => {
+    if (ended) return;
+    ended = true;
+    demux.end();
+    stream.destroy();
+    opts.onEnd?.(err);
+  };
+  stream.on("data", (d: Buffer) => demux.push(d));
+  stream.on("end", () => end());
+  stream.on("error", (e) => end(opts.signal?.aborted ? undefined : e));
+  opts.signal?.addEventListener("abort", () => end(), { once: true });
+  return { stop: () => end(), pause: () => stream.pause(), resume: () => stream.resume() };
 }
 
 export interface LogTail {
@@ -195,23 +250,10 @@ export async function followLogs(
   id: string,
   onLine: (l: LogLine) => void,
   opts: { tail?: number; since?: LogQuery["since"]; signal?: AbortSignal; onEnd?: (err?: Error) => void; host?: string } = {},
-): Promise<{ stop(): void; pause(): void; resume(): void; containerId: string }> {
+): Promise<LogFollower & { containerId: string }> {
   const tail = Math.max(0, Math.min(MAX_TAIL, Math.floor(opts.tail ?? 100)));
   const { stream, tty, id: full } = await openLogStream(id, { follow: true, tail, since: sinceSeconds(opts.since), signal: opts.signal, host: opts.host });
-  const demux = new LogDemuxer(!tty, errorMatcher(config().LOG_ERROR_PATTERNS), onLine);
-  let ended = false;
-  const end = (err?: Error) => {
-    if (ended) return;
-    ended = true;
-    demux.end();
-    stream.destroy();
-    opts.onEnd?.(err);
-  };
-  stream.on("data", (d: Buffer) => demux.push(d));
-  stream.on("end", () => end());
-  stream.on("error", (e) => end(opts.signal?.aborted ? undefined : e));
-  opts.signal?.addEventListener("abort", () => end(), { once: true });
-  return { stop: () => end(), pause: () => stream.pause(), resume: () => stream.resume(), containerId: full };
+  return { ...followStream(stream, tty, onLine, opts), containerId: full };
 }
 
 export interface ErrorCount {

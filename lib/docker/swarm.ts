@@ -2,6 +2,8 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import type Docker from "dockerode";
+import { config } from "../config";
 import { AppError } from "../errors";
 import { stackName } from "../domain";
 import { singleton } from "../singleton";
@@ -10,8 +12,8 @@ import { dockerError } from "./client";
 import { composeConfig, composeEnv, type ComposeOptions } from "./compose";
 import { listContainers } from "./containers";
 import { dockerFor, LOCAL_HOST } from "./hosts";
-import type { LogLine } from "./log-parse";
-import { readLog, readTail } from "./logs";
+import { errorMatcher, type LogLine } from "./log-parse";
+import { followStream, MAX_TAIL, MAX_TAIL_BYTES, readLog, readTail, sinceSeconds, type LogFollower, type LogQuery } from "./logs";
 import {
   decideMode,
   stackFileFrom,
@@ -206,56 +208,151 @@ export async function stackRemove(stack: string, opts: CliOptions = {}): Promise
 
 const SERVICE_REF_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-async function openServiceLogs(service: string, host: string, opts: { tail?: number | "all"; since?: number; signal?: AbortSignal; follow?: boolean }) {
+/** A line of a service's log, with the task that printed it (from the engine's log details). */
+export interface ServiceLogLine extends LogLine {
+  /** The task's id; null when the engine named none. */
+  taskId: string | null;
+  /** The task's slot, its replica number (null for a global service, or a task Swarm no longer lists). */
+  slot: number | null;
+  /** The node the task ran on: its hostname, or its id when the node list cannot be read; null when the engine named none. */
+  node: string | null;
+}
+
+/** A service's recent log: LogTail's fields, with the service in place of the container. */
+export interface ServiceLogTail {
+  serviceId: string;
+  /** Docker's name of the service (<stack>_<service>). */
+  service: string;
+  lines: ServiceLogLine[];
+  errorCount: number;
+  /** True when the byte cap stopped the read early. */
+  truncated: boolean;
+}
+
+const DETAILS_RE = /^((?:[^\s=,]+=[^\s,]*,)*[^\s=,]+=[^\s,]*) /;
+const TASK_KEY = "com.docker.swarm.task.id";
+const NODE_KEY = "com.docker.swarm.node.id";
+
+function unescape(v: string): string {
+  try {
+    return decodeURIComponent(v.replace(/\+/g, " "));
+  } catch {
+    return v;
+  }
+}
+
+/**
+ * A service log line asked for with `details=1` starts with the engine's context, as URL-escaped
+ * `key=value` pairs joined by commas, then a space: com.docker.swarm.node.id, …service.id and
+ * …task.id (Docker 17.06 and later). Splits it off; a line without a task id is left as it is.
+ */
+export function splitLogDetails(text: string): { details: Record<string, string>; text: string } {
+  const m = DETAILS_RE.exec(text);
+  if (!m) return { details: {}, text };
+  const details: Record<string, string> = {};
+  for (const kv of m[1].split(",")) {
+    const i = kv.indexOf("=");
+    details[unescape(kv.slice(0, i))] = unescape(kv.slice(i + 1));
+  }
+  if (!details[TASK_KEY]) return { details: {}, text };
+  return { details, text: text.slice(m[0].length) };
+}
+
+/** Each line's task, slot and node: the service's tasks and the swarm's nodes, read once per request (ids alone when unreadable). */
+async function taskOfLine(d: Docker, serviceId: string): Promise<(l: LogLine) => ServiceLogLine> {
+  const [tasks, nodes] = await Promise.all([
+    (d.listTasks({ filters: { service: [serviceId] } }) as Promise<RawTask[]>).catch(() => [] as RawTask[]),
+    (d.listNodes() as Promise<{ ID: string; Description?: { Hostname?: string } }[]>).catch(() => []),
+  ]);
+  const slots = new Map(tasks.map((t) => [t.ID, t.Slot ?? null]));
+  const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname || n.ID]));
+  const isError = errorMatcher(config().LOG_ERROR_PATTERNS);
+  return (l) => {
+    const { details, text } = splitLogDetails(l.text);
+    const taskId = details[TASK_KEY] ?? null;
+    const nodeId = details[NODE_KEY] ?? null;
+    return {
+      ...l,
+      text,
+      error: taskId ? isError(text) : l.error,
+      taskId,
+      slot: taskId ? (slots.get(taskId) ?? null) : null,
+      node: nodeId ? (hostnames.get(nodeId) ?? nodeId) : null,
+    };
+  };
+}
+
+async function openServiceLogs(
+  service: string,
+  host: string,
+  opts: { tail?: number | "all"; since?: number; signal?: AbortSignal; follow?: boolean; details?: boolean },
+) {
   if (!SERVICE_REF_RE.test(service)) throw new AppError("bad_request", `"${service.slice(0, 80)}" is not a service id or name.`);
   const d = dockerFor(host);
   let tty = false;
   let id: string;
+  let name: string;
   try {
-    const info = (await d.getService(service).inspect()) as { ID: string; Spec?: { TaskTemplate?: { ContainerSpec?: { TTY?: boolean } } } };
+    const info = (await d.getService(service).inspect()) as { ID: string; Spec?: { Name?: string; TaskTemplate?: { ContainerSpec?: { TTY?: boolean } } } };
     id = info.ID;
+    name = info.Spec?.Name ?? service;
     tty = !!info.Spec?.TaskTemplate?.ContainerSpec?.TTY;
   } catch (e) {
     throw dockerError(e, `Service ${service}`, host);
   }
   const options: Record<string, unknown> = { follow: !!opts.follow, stdout: true, stderr: true, timestamps: true, tail: opts.tail ?? "all" };
   if (opts.since !== undefined) options.since = opts.since;
+  if (opts.details) options.details = true;
   try {
-    const stream = await new Promise<Readable>((resolve, reject) =>
-      d.modem.dial(
-        {
-          path: `/services/${id}/logs?`,
-          method: "GET",
-          isStream: true,
-          abortSignal: opts.signal,
-          statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" },
-          options,
-        },
-        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as Readable)),
+    const [stream, withTask] = await Promise.all([
+      new Promise<Readable>((resolve, reject) =>
+        d.modem.dial(
+          {
+            path: `/services/${id}/logs?`,
+            method: "GET",
+            isStream: true,
+            abortSignal: opts.signal,
+            statusCodes: { 200: true, 404: "no such service", 500: "server error", 503: "node is not part of a swarm" },
+            options,
+          },
+          (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as Readable)),
+        ),
       ),
-    );
-    return { stream, tty, id };
+      taskOfLine(d, id),
+    ]);
+    return { stream, tty, id, name, withTask };
   } catch (e) {
     throw dockerError(e, `Logs of service ${service}`, host);
   }
 }
 
-/** The last lines of a service's log (every task, on every node), as container logs are read. */
+/** The last lines of a service's log (every task, on every node: the manager gathers them), in time order, each with its task. */
 export async function serviceLogs(
   service: string,
-  opts: { host?: string; tail?: number; since?: Date; signal?: AbortSignal } = {},
-): Promise<{ serviceId: string; lines: LogLine[]; errorCount: number; truncated: boolean }> {
+  opts: { host?: string; tail?: number; since?: LogQuery["since"]; signal?: AbortSignal } = {},
+): Promise<ServiceLogTail> {
   const host = opts.host ?? LOCAL_HOST;
-  const tail = Math.max(1, Math.min(5000, Math.floor(opts.tail ?? 200)));
-  const { stream, tty, id } = await openServiceLogs(service, host, {
-    tail,
-    since: opts.since ? Math.floor(opts.since.getTime() / 1000) : undefined,
-    signal: opts.signal,
-  });
-  const { lines, truncated } = await readTail(stream, tty, tail, 8 * 1024 * 1024, opts.signal).catch((e) => {
+  const tail = Math.max(1, Math.min(MAX_TAIL, Math.floor(opts.tail ?? 200)));
+  const since = sinceSeconds(opts.since);
+  const open = await openServiceLogs(service, host, { tail, since, signal: opts.signal, details: true });
+  // Docker sends the tail of each task, task after task: keep the newest `tail` lines by time.
+  const { lines, truncated } = await readTail(open.stream, open.tty, tail, MAX_TAIL_BYTES, opts.signal, { map: open.withTask, ordered: true }).catch((e) => {
     throw dockerError(e, `Logs of service ${service}`, host);
   });
-  return { serviceId: id, lines, errorCount: lines.filter((l) => l.error).length, truncated };
+  return { serviceId: open.id, service: open.name, lines, errorCount: lines.filter((l) => l.error).length, truncated };
+}
+
+/** Follow a service's log (every task): the last `tail` lines of each task, then each new line, each with its task. */
+export async function followServiceLogs(
+  service: string,
+  onLine: (l: ServiceLogLine) => void,
+  opts: { host?: string; tail?: number; since?: LogQuery["since"]; signal?: AbortSignal; onEnd?: (err?: Error) => void } = {},
+): Promise<LogFollower & { serviceId: string; service: string }> {
+  const host = opts.host ?? LOCAL_HOST;
+  const tail = Math.max(0, Math.min(MAX_TAIL, Math.floor(opts.tail ?? 100)));
+  const open = await openServiceLogs(service, host, { follow: true, tail, since: sinceSeconds(opts.since), signal: opts.signal, details: true });
+  const follower = followStream(open.stream, open.tty, (l) => onLine(open.withTask(l)), { signal: opts.signal, onEnd: opts.onEnd });
+  return { ...follower, serviceId: open.id, service: open.name };
 }
 
 /** Count a service's error lines (LOG_ERROR_PATTERNS) since a time, without keeping the log. */

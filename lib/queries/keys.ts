@@ -38,4 +38,9 @@ export const queryKeys = {
     /** GET /api/containers/{id}/logs?tail=N: the last lines of one container. */
     logs: (id: string, tail: number) => ["containers", id, "logs", tail] as const,
   },
+  stacks: {
+    all: ["stacks"] as const,
+    /** GET /api/stacks/{name}/services/{svc}/logs?tail=N: the last lines of a Swarm stack's service. */
+    serviceLogs: (stack: string, service: string, tail: number) => ["stacks", stack, "services", service, "logs", tail] as const,
+  },
 };
