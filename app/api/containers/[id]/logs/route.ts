@@ -4,18 +4,12 @@ import { z } from "zod";
 import { route } from "@/lib/http/route";
 import { HOST_NAME_RE } from "@/lib/config";
 import { hostOfContainer } from "@/lib/docker/containers";
-import { assertLogsReadable, containerLogs, containerRef, MAX_TAIL } from "@/lib/docker/logs";
-import { followLogsResponse } from "@/lib/stacks/log-stream";
+import { assertLogsReadable, containerLogs, containerRef } from "@/lib/docker/logs";
+import { followLogsResponse, logQuerySchema, wantsFollow } from "@/lib/stacks/log-stream";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({
-  tail: z.coerce.number().int().min(1).max(MAX_TAIL).default(200),
-  since: z
-    .string()
-    .refine((v) => !Number.isNaN(Date.parse(v)), "an ISO time such as 2026-01-31T12:00:00Z")
-    .optional(),
-  follow: z.enum(["0", "1", "true", "false"]).optional(),
+const querySchema = logQuerySchema.extend({
   /** The Docker host the container runs on (default: the host whose list has it). */
   host: z.string().regex(HOST_NAME_RE, "a host name such as nas").optional(),
 });
@@ -26,6 +20,6 @@ export const GET = route<{ id: string }>({ access: "viewer" }, async (ctx) => {
   const host = await hostOfContainer(id, q.host);
   // only containers of stacks in the stacks repository, for every role (lib/docker/logs.ts)
   await assertLogsReadable(id, host);
-  if (q.follow === "1" || q.follow === "true") return followLogsResponse(id, { tail: q.tail, since: q.since, signal: ctx.req.signal, host });
+  if (wantsFollow(q)) return followLogsResponse(id, { tail: q.tail, since: q.since, signal: ctx.req.signal, host });
   return containerLogs(id, { tail: q.tail, since: q.since, signal: ctx.req.signal, host });
 });
