@@ -13,7 +13,7 @@ import { makeTempDir } from "./fixtures/sandbox";
 import { startServer, type RunningServer } from "./fixtures/server";
 import { startSwarmEngine, type SwarmEngine } from "./fixtures/swarm-engine";
 import { E2E_USERS } from "./fixtures/users";
-import { removeEngine, startEngine, stopEngineDaemon } from "../test/fixtures/engines";
+import { dockerOn, removeEngine, startEngine, stopEngineDaemon } from "../test/fixtures/engines";
 import { hashPassword } from "../lib/access/passwords";
 
 // Engine names and swarm ports of this spec only (lib/docker/swarm.int.test.ts has 2381/4801,
@@ -24,6 +24,7 @@ const SWARM_PORTS = { manager: 2383, dataPath: 4803 };
 const KEY = "hosts-spec-key-0123456789abcdef";
 
 let repo: StacksRepo;
+let h2Url: string;
 let server: RunningServer;
 let swarm: SwarmEngine | undefined;
 let home: string; // on local
@@ -100,7 +101,7 @@ async function logLines(page: Page): Promise<string[]> {
 
 test.beforeAll(async () => {
   test.setTimeout(420_000);
-  const h2 = startEngine(H2_ENGINE);
+  const h2 = (h2Url = startEngine(H2_ENGINE));
   swarm = startSwarmEngine(SW_ENGINE, SWARM_PORTS);
   repo = createStacksRepo({ tag: "hostspec", history: false });
   home = repo.stack("home");
@@ -207,6 +208,34 @@ test("each stack shows its host chip on the stacks list and its own page; the Ov
   await expect(chip(page, "local")).toHaveCount(0);
   await expect(page.getByRole("rowheader", { name: "app" })).toBeVisible();
   await expectAccessible(page);
+
+  // A stack's problem on the Overview names its host: far's container stopped on h2.
+  const farId = dockerOn(h2Url, "ps", "-q", "--filter", `label=com.docker.compose.project=${far}`);
+  expect(farId).toMatch(/^[0-9a-f]{12}$/);
+  dockerOn(h2Url, "stop", "-t", "1", farId);
+  try {
+    await expect(async () => {
+      await page.goto(server.url + "/");
+      const line = page
+        .getByTestId("containers-summary")
+        .getByRole("listitem")
+        .filter({ hasText: `${far}: app` });
+      await expect(line.first()).toBeVisible({ timeout: 1000 });
+      await expect(chip(line.first(), "h2")).toHaveText("Docker host ⌂h2", { timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(
+      page
+        .getByTestId("containers-summary")
+        .getByRole("listitem")
+        .filter({ hasText: `${home}:` }),
+    ).toHaveCount(0);
+  } finally {
+    dockerOn(h2Url, "start", farId);
+  }
+  await expect(async () => {
+    await page.goto(`${server.url}/stacks`);
+    await expect(stackRow(page, far)).toContainText("healthy", { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("a release changing a stack on local and one on h2 rolls out host by host: the deployment page names each host", async ({ page }) => {
@@ -373,5 +402,11 @@ test("a Swarm stack rolled out by Oresi on the swarm host: its page shows the se
   await expect(tasks.filter({ hasText: /^#1 running/ }).first()).toBeVisible();
   await expect(tasks.filter({ hasText: /^#2 running/ }).first()).toBeVisible();
   await expect(tasks.filter({ hasText: "previous spec" }).first()).toBeVisible();
+  // The service's log through the manager: both replicas' lines, each naming its replica.
+  await page.getByTestId(`swarm-logs-${sw}_web`).click();
+  const serviceLog = page.getByRole("log", { name: "Service log" });
+  await expect(serviceLog).toContainText("starting httpd for oresi-test/web:1.1.0");
+  await expect(serviceLog).toContainText(/web\.1\b/);
+  await expect(serviceLog).toContainText(/web\.2\b/);
   await expectAccessible(page);
 });

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { isAppError } from "@/lib/errors";
 import { stacksReport } from "@/lib/stacks/report";
+import { HostChip } from "./host-chip";
 
 /** Overview line: containers running · healthy · unhealthy · drifted (links to the filtered list), then drift in plain sentences. */
 export async function ContainersSummary() {
@@ -19,6 +20,9 @@ export async function ContainersSummary() {
   const c = r.counts;
   const link = "inline-flex min-h-11 items-center underline-offset-2 hover:underline";
   const problems = r.problems.filter((p) => p.kind !== "update_available");
+  // With several hosts, each stack's line names its host.
+  const several = r.hosts.length > 1;
+  const hostOf = new Map(r.stacks.map((x) => [x.name, x.host]));
   return (
     <section aria-label="Containers" className="mb-4" data-testid="containers-summary">
       <p className="flex flex-wrap items-center gap-x-2 text-sm">
@@ -69,6 +73,12 @@ export async function ContainersSummary() {
               ) : (
                 p.text
               )}
+              {p.stack ? (
+                <>
+                  {" "}
+                  <HostChip host={hostOf.get(p.stack)} show={several} />
+                </>
+              ) : null}
               {p.kind !== "unhealthy" && p.kind !== "repo" ? " (drift)" : ""}
             </li>
           ))}

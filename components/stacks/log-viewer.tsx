@@ -32,7 +32,13 @@ export function SwarmServiceLogs({ fullName }: { fullName: string }) {
   const service = fullName.slice(stack.length + 1);
   return (
     <div className="mt-1">
-      <Button variant="secondary" aria-expanded={open} aria-controls={panel} onClick={() => setOpen(!open)} data-testid={`swarm-logs-${fullName}`}>
+      <Button
+        variant="secondary"
+        aria-expanded={open}
+        aria-controls={open ? panel : undefined}
+        onClick={() => setOpen(!open)}
+        data-testid={`swarm-logs-${fullName}`}
+      >
         {open ? "Hide logs" : "Logs"}
       </Button>
       {open ? (
