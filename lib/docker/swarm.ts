@@ -282,6 +282,8 @@ async function taskOfLine(d: Docker, serviceId: string): Promise<(l: LogLine) =>
   };
 }
 
+const noTask = (l: LogLine): ServiceLogLine => ({ ...l, taskId: null, slot: null, node: null });
+
 async function openServiceLogs(
   service: string,
   host: string,
@@ -318,7 +320,8 @@ async function openServiceLogs(
           (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as Readable)),
         ),
       ),
-      taskOfLine(d, id),
+      // Tasks and nodes only for the readers that show them (not the verification's error count).
+      opts.details ? taskOfLine(d, id) : noTask,
     ]);
     return { stream, tty, id, name, withTask };
   } catch (e) {
