@@ -6,7 +6,7 @@ import { createStacksRepo, type StacksRepo } from "./fixtures/stacks-repo";
 import { makeTempDir, removeProjects } from "./fixtures/sandbox";
 import { startServer, type RunningServer } from "./fixtures/server";
 import { expectAccessible } from "./fixtures/a11y";
-import { E2E_USERS } from "./fixtures/users";
+import { E2E_USERS, openSignIn } from "./fixtures/users";
 import { hashPassword } from "../lib/access/passwords";
 import { startOidcIssuer } from "./fixtures/oidc-issuer";
 import path from "node:path";
@@ -39,7 +39,7 @@ async function finished(id: string): Promise<string> {
 }
 
 async function signIn(page: Page, name: string, password: string) {
-  await page.goto(server.url + "/");
+  await openSignIn(page, server.url + "/");
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2F/);
   await page.getByLabel("User name").fill(name);
   await page.getByLabel("Password").fill(password);

@@ -4,14 +4,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test as setup } from "@playwright/test";
 import { e2eState } from "./fixtures/state";
-import { authFile, E2E_USERS } from "./fixtures/users";
+import { authFile, E2E_USERS, openSignIn } from "./fixtures/users";
 import { ROLES } from "../lib/access/roles";
 
 for (const role of ROLES) {
   setup(`sign in as ${role}`, async ({ page }) => {
     const { url } = e2eState();
     const user = E2E_USERS[role];
-    await page.goto(url + "/login");
+    await openSignIn(page, url + "/login");
     await page.getByLabel("User name").fill(user.name);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();

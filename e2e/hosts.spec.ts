@@ -12,7 +12,7 @@ import { composeFile, createStacksRepo, type StacksRepo } from "./fixtures/stack
 import { makeTempDir } from "./fixtures/sandbox";
 import { startServer, type RunningServer } from "./fixtures/server";
 import { startSwarmEngine, type SwarmEngine } from "./fixtures/swarm-engine";
-import { E2E_USERS } from "./fixtures/users";
+import { E2E_USERS, openSignIn } from "./fixtures/users";
 import { dockerOn, removeEngine, startEngine, stopEngineDaemon } from "../test/fixtures/engines";
 import { hashPassword } from "../lib/access/passwords";
 
@@ -84,7 +84,7 @@ async function rollOut(tag: string): Promise<DeploymentJson> {
 }
 
 async function signIn(page: Page) {
-  await page.goto(server.url + "/");
+  await openSignIn(page, server.url + "/");
   await page.getByLabel("User name").fill(E2E_USERS.operator.name);
   await page.getByLabel("Password").fill(E2E_USERS.operator.password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -9,7 +9,7 @@ import { makeTempDir, removeProjects } from "./fixtures/sandbox";
 import { startServer, type RunningServer } from "./fixtures/server";
 import { startSilentServer, startWebhookSink, type SilentServer, type WebhookSink } from "../test/fixtures/webhook-sink";
 import { expectAccessible } from "./fixtures/a11y";
-import { E2E_USERS } from "./fixtures/users";
+import { E2E_USERS, openSignIn } from "./fixtures/users";
 import { hashPassword } from "../lib/access/passwords";
 import { sign } from "../lib/sync/signature";
 
@@ -35,7 +35,7 @@ async function syncState() {
   ).sync;
 }
 async function signIn(page: Page, role: "operator" | "viewer") {
-  await page.goto(server.url + "/");
+  await openSignIn(page, server.url + "/");
   await page.getByLabel("User name").fill(E2E_USERS[role].name);
   await page.getByLabel("Password").fill(E2E_USERS[role].password);
   await page.getByRole("button", { name: "Sign in" }).click();
